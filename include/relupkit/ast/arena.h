@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// Bump allocator for AST nodes: no destructors ever run, memory is freed with the arena.
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <type_traits>
+#include <vector>
+
+namespace relupkit::ast {
+
+/// Bump-allocates from large chunks; objects must be trivially destructible.
+///
+/// Chunks grow geometrically (64 KiB up to 4 MiB) so that a small file costs
+/// little and a large one costs few system allocations.
+class Arena {
+public:
+  Arena() = default;
+  Arena(const Arena&) = delete;
+  Arena& operator=(const Arena&) = delete;
+  Arena(Arena&&) noexcept = default;
+  Arena& operator=(Arena&&) noexcept = default;
+
+  /// Raw, uninitialised memory of `size` bytes aligned to `align` (a power of two <= 16).
+  void* allocate(size_t size, size_t align) {
+    uintptr_t p = (reinterpret_cast<uintptr_t>(cur_) + (align - 1)) & ~(uintptr_t(align) - 1);
+    if (p + size > reinterpret_cast<uintptr_t>(end_)) {
+      grow(size + align);
+      p = (reinterpret_cast<uintptr_t>(cur_) + (align - 1)) & ~(uintptr_t(align) - 1);
+    }
+    cur_ = reinterpret_cast<char*>(p + size);
+    return reinterpret_cast<void*>(p);
+  }
+
+  /// Constructs a T in the arena.
+  template <typename T, typename... Args> T* make(Args&&... args) {
+    static_assert(std::is_trivially_destructible_v<T>, "arena objects are never destroyed");
+    return new (allocate(sizeof(T), alignof(T))) T(std::forward<Args>(args)...);
+  }
+
+  /// Copies `n` objects into the arena and returns the copy (nullptr when n == 0).
+  template <typename T> T* copy_array(const T* src, size_t n) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    if (n == 0)
+      return nullptr;
+    T* dst = static_cast<T*>(allocate(sizeof(T) * n, alignof(T)));
+    std::memcpy(dst, src, sizeof(T) * n);
+    return dst;
+  }
+
+  /// Uninitialised array of `n` T.
+  template <typename T> T* alloc_array(size_t n) {
+    static_assert(std::is_trivially_destructible_v<T>);
+    if (n == 0)
+      return nullptr;
+    return static_cast<T*>(allocate(sizeof(T) * n, alignof(T)));
+  }
+
+  /// Bytes reserved from the system so far.
+  size_t reserved_bytes() const { return reserved_; }
+
+private:
+  void grow(size_t need) {
+    size_t size = next_chunk_;
+    if (next_chunk_ < (size_t(4) << 20))
+      next_chunk_ *= 2;
+    if (size < need)
+      size = need;
+    chunks_.emplace_back(new char[size]);
+    cur_ = chunks_.back().get();
+    end_ = cur_ + size;
+    reserved_ += size;
+  }
+
+  std::vector<std::unique_ptr<char[]>> chunks_;
+  char* cur_ = nullptr;
+  char* end_ = nullptr;
+  size_t next_chunk_ = size_t(64) << 10;
+  size_t reserved_ = 0;
+};
+
+} // namespace relupkit::ast

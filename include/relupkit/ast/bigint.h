@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// Arbitrary-size integer helpers for IntegerTerm values that do not fit in int64_t.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "relupkit/ast/arena.h"
+#include "relupkit/ast/term.h"
+
+namespace relupkit::ast {
+
+/// A mutable magnitude (little-endian base 2^32 limbs) with a sign.
+struct BigValue {
+  bool negative = false;
+  std::vector<uint32_t> limbs; ///< empty = zero
+
+  /// Multiplies by `m` and adds `a` (m, a < 2^32).
+  void mul_add(uint32_t m, uint32_t a);
+  void trim();
+  bool fits_int64() const;
+  int64_t to_int64() const; ///< requires fits_int64()
+  static BigValue from_int64(int64_t v);
+};
+
+/// Decimal text of an integer term's value (with `-` when negative).
+std::string integer_to_string(const IntegerTerm& t);
+void append_integer(std::string& out, const IntegerTerm& t);
+
+/// The value of an integer term as a BigValue.
+BigValue to_big(const IntegerTerm& t);
+
+/// Makes an IntegerTerm for `v` in `arena` (small when it fits in int64_t).
+IntegerTerm* make_integer(Arena& arena, Span span, const BigValue& v);
+
+/// Compares two integer terms by value (-1, 0, 1).
+int compare_integers(const IntegerTerm& a, const IntegerTerm& b);
+
+/// Compares an integer term with a double by exact value (-1, 0, 1), as Erlang does.
+int compare_integer_float(const IntegerTerm& a, double b);
+
+/// The low `bits` bits of the two's-complement representation of `v`, big-endian,
+/// written into `out` starting at bit offset `bit_pos` (out must be large enough).
+void write_bits_big_endian(const BigValue& v, uint64_t bits, std::vector<uint8_t>& out,
+                           uint64_t bit_pos);
+
+} // namespace relupkit::ast

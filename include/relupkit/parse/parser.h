@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// The hand-written term-file parser: reads what OTP 25's file:consult/1 reads.
+
+#include <memory>
+
+#include "relupkit/ast/term.h"
+#include "relupkit/base/result.h"
+#include "relupkit/source/source.h"
+
+namespace relupkit::parse {
+
+struct ParseOptions {
+  /// Keep `%` comments in Document::comments.
+  bool keep_comments = true;
+};
+
+/// Parses a whole term file: any number of terms, each ended by `.` and
+/// whitespace, a `%`-comment or the end of the file.
+///
+/// Accepts exactly what `file:consult/1` accepts; on failure the Err's span
+/// starts where the error is and its message reads like
+/// "unterminated string starting here". The parser never recurses on the C
+/// stack, so nesting depth is bounded only by memory.
+///
+/// **Example**:
+/// ```
+/// auto doc = parse::parse_document(SourceBuffer("x.appup", "{\"1\",[],[]}."));
+/// if (!doc.ok()) puts(format_error(...).c_str());
+/// ```
+Result<std::unique_ptr<ast::Document>> parse_document(SourceBuffer source,
+                                                     const ParseOptions& options = {});
+
+} // namespace relupkit::parse
