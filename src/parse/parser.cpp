@@ -1,9 +1,1464 @@
 // SPDX-License-Identifier: Apache-2.0
-// TEMPORARY STUB: the real hand-written parser is being written.
+// The hand-written term-file parser.
+//
+// It reads what OTP 25's file:consult/1 reads: erl_scan's tokens, the subset of
+// erl_parse's grammar that erl_parse:parse_term/1 can normalise, and the file
+// encoding chosen by epp:set_encoding/1. The productions are named as in the
+// PEGTL reference grammar (grammar/erlang_term.hpp):
+//
+//   document    ::= { term dot }
+//   term        ::= atom | number | char | string { string } | tuple | list | map
+//                 | binary | fun | '(' term ')' | ('-' | '+') signed_operand
+//   tuple       ::= '{' [ term { ',' term } ] '}'
+//   list        ::= '[' [ term { ',' term } [ '|' term ] ] ']'
+//   map         ::= '#' '{' [ term '=>' term { ',' term '=>' term } ] '}'
+//   binary      ::= '<<' [ bin_element { ',' bin_element } ] '>>'
+//   bin_element ::= term [ ':' bit_size ] [ '/' bit_type { '-' bit_type } ]
+//   fun         ::= 'fun' atom ':' atom '/' integer
+//
+// Nothing here recurses: nesting is kept on an explicit stack of frames, and
+// finished children wait on a value stack until their container closes.
 #include "relupkit/parse/parser.h"
 
+#include <cctype>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "values.h"
+
 namespace relupkit::parse {
-Result<std::unique_ptr<ast::Document>> parse_document(SourceBuffer, const ParseOptions&) {
-  return Err{ErrCode::Internal, "parser not yet implemented", {}};
+
+using ast::Term;
+
+namespace {
+
+// ---------------------------------------------------------------------------
+// Character classes (code points < 256).
+
+enum : uint8_t {
+  kWhite = 1,     // 0..32, 128..160
+  kNameStart = 2, // a-z, ß..ÿ except ÷
+  kVarStart = 4,  // A-Z, _, À..Þ except ×
+  kNameCont = 8,  // letters, digits, _, @, À..ÿ except × ÷
+  kDigit = 16,
+};
+
+struct CharTable {
+  uint8_t c[256] = {};
+  constexpr CharTable() {
+    for (int i = 0; i <= 32; ++i)
+      c[i] |= kWhite;
+    for (int i = 128; i <= 160; ++i)
+      c[i] |= kWhite;
+    for (int i = 'a'; i <= 'z'; ++i)
+      c[i] |= kNameStart | kNameCont;
+    for (int i = 'A'; i <= 'Z'; ++i)
+      c[i] |= kVarStart | kNameCont;
+    for (int i = '0'; i <= '9'; ++i)
+      c[i] |= kDigit | kNameCont;
+    c[static_cast<int>('_')] |= kVarStart | kNameCont;
+    c[static_cast<int>('@')] |= kNameCont;
+    for (int i = 0xDF; i <= 0xFF; ++i)
+      if (i != 0xF7)
+        c[i] |= kNameStart | kNameCont;
+    for (int i = 0xC0; i <= 0xDE; ++i)
+      if (i != 0xD7)
+        c[i] |= kVarStart | kNameCont;
+  }
+};
+constexpr CharTable kTable{};
+
+inline bool is_class(uint32_t cp, uint8_t cls) { return cp < 256 && (kTable.c[cp] & cls) != 0; }
+
+// ---------------------------------------------------------------------------
+// Encoding.
+
+struct EncodingInfo {
+  ast::Encoding encoding = ast::Encoding::Utf8;
+  bool found = false;
+  uint32_t line_begin = 0, line_end = 0; // the line holding the coding comment
+  bool line_is_comment = false;          // that line starts with '%'
+};
+
+/// epp:read_encoding_from_file(File, true): look at most at 512 bytes and 2 lines.
+EncodingInfo find_encoding(std::string_view text) {
+  EncodingInfo info;
+  const size_t limit = text.size() < 512 ? text.size() : 512;
+  const bool truncated = text.size() > 512;
+  size_t i = 0;
+  int line = 0;
+  size_t line_start = 0;
+  auto at = [&](size_t k) -> int { return k < limit ? static_cast<unsigned char>(text[k]) : -1; };
+  while (line < 2) {
+    // `com`: skip to '%' or newline.
+    int ch = at(i);
+    while (ch != -1 && ch != '%' && ch != '\n')
+      ch = at(++i);
+    if (ch == -1)
+      return info;
+    if (ch == '\n') {
+      ++line;
+      line_start = ++i;
+      continue;
+    }
+    // `com_c`: in a comment, look for "coding" followed by [ ]*[:=][ ]*NAME.
+    ++i;
+    for (;;) {
+      ch = at(i);
+      if (ch == -1)
+        return info;
+      if (ch == '\n')
+        break;
+      if (ch == 'c' && i + 6 <= limit && text.compare(i, 6, "coding") == 0) {
+        size_t k = i + 6;
+        while (at(k) == ' ')
+          ++k;
+        if (at(k) == ':' || at(k) == '=') {
+          ++k;
+          while (at(k) == ' ')
+            ++k;
+          // com_enc: [A-Za-z0-9]+ groups separated by '-'.
+          std::string name;
+          size_t e = k;
+          while (at(e) != -1 && (std::isalnum(at(e)) != 0 || at(e) == '-'))
+            ++e;
+          if (at(e) == -1 && truncated)
+            return info; // needs bytes past the 512 OTP reads
+          name.assign(text.substr(k, e - k));
+          for (char& c : name)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+          auto starts = [&](const char* w) {
+            const size_t n = std::strlen(w);
+            return name.compare(0, n, w) == 0 && (name.size() == n || name[n] == '-');
+          };
+          if (starts("latin-1"))
+            info.encoding = ast::Encoding::Latin1;
+          else if (starts("utf-8"))
+            info.encoding = ast::Encoding::Utf8;
+          else
+            return info; // "Don't try any further"
+          info.found = true;
+          size_t le = line_start;
+          while (le < text.size() && text[le] != '\n')
+            ++le;
+          info.line_begin = static_cast<uint32_t>(line_start);
+          info.line_end = static_cast<uint32_t>(le);
+          info.line_is_comment = text[line_start] == '%';
+          return info;
+        }
+        i = k; // com_sep failed: keep scanning the comment from there
+        continue;
+      }
+      if (ch == 'c' && i + 6 > limit && truncated)
+        return info;
+      ++i;
+    }
+    ++line;
+    line_start = ++i;
+  }
+  return info;
 }
+
+/// First offset of invalid UTF-8 (or of U+FFFE/U+FFFF, never legal in OTP
+/// source), or npos.
+size_t find_invalid_utf8(std::string_view text) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  size_t i = 0;
+  while (i < n) {
+    // ASCII fast path, 8 bytes at a time.
+    while (i + 8 <= n) {
+      uint64_t w;
+      std::memcpy(&w, s + i, 8);
+      if ((w & 0x8080808080808080ull) != 0)
+        break;
+      i += 8;
+    }
+    if (i >= n)
+      break;
+    const unsigned char c = s[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len;
+    uint32_t cp;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+      cp = c & 0x1Fu;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      cp = c & 0x0Fu;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      cp = c & 0x07u;
+    } else {
+      return i;
+    }
+    if (i + len > n)
+      return i;
+    for (size_t k = 1; k < len; ++k) {
+      if ((s[i + k] & 0xC0) != 0x80)
+        return i;
+      cp = (cp << 6) | (s[i + k] & 0x3Fu);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF)
+      return i;
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+bool is_reserved(std::string_view w) {
+  static constexpr const char* kWords[] = {
+      "after", "and",  "andalso", "band", "begin",   "bnot",  "bor", "bsl",  "bsr",
+      "bxor",  "case", "catch",   "cond", "div",     "end",   "fun", "if",   "let",
+      "not",   "of",   "or",      "orelse", "receive", "rem", "try", "when", "xor"};
+  if (w.size() < 2 || w.size() > 7)
+    return false;
+  for (const char* k : kWords)
+    if (w == k)
+      return true;
+  return false;
+}
+
+// ---------------------------------------------------------------------------
+// Tokens.
+
+enum class Tok : uint8_t {
+  End,
+  Dot,
+  Atom,
+  Var,
+  Integer,
+  Float,
+  Char,
+  String,
+  LBrace,
+  RBrace,
+  LBrack,
+  RBrack,
+  LParen,
+  RParen,
+  Comma,
+  Bar,
+  Hash,
+  Arrow,
+  LBin,
+  RBin,
+  Minus,
+  Plus,
+  Slash,
+  Colon,
+  Fun,
+  Reserved,
+  Other,
+};
+
+struct Token {
+  Tok kind = Tok::End;
+  uint32_t begin = 0, end = 0;
+  ast::Atom atom{};      // Atom
+  int64_t ival = 0;      // Integer, Char (when !big)
+  bool big = false;      // Integer does not fit: see big_value
+  double fval = 0;       // Float
+  const char* str = nullptr; // String: UTF-8 text (source or scratch)
+  uint32_t str_bytes = 0, str_chars = 0;
+  bool str_copied = false; // str points into the scratch buffer
+};
+
+enum Flags : uint8_t {
+  kSigned = 1, // a literal with a folded unary sign
+  kChar = 2,   // an integer written as $c
+};
+
+enum class FrameKind : uint8_t {
+  Tuple,
+  List,
+  ListTail,
+  MapKey,
+  MapValue,
+  Paren,
+  Sign,
+  Binary,
+};
+
+struct Frame {
+  FrameKind kind;
+  bool negate = false;
+  uint32_t begin;     // offset of the opening token
+  uint32_t base;      // first child on the value stack
+  uint32_t seg_base;  // Binary: first segment on the segment stack
+};
+
+class Parser {
+public:
+  Parser(ast::Document& doc, const ParseOptions& opts)
+      : doc_(doc), opts_(opts), base_(doc.source.data()), p_(base_),
+        end_(base_ + doc.source.size()) {}
+
+  Result<void> run();
+
+private:
+  // Lexer.
+  void lex(Token& t);
+  bool skip_white();
+  uint32_t decode(const char*& q) const;
+  void lex_name(Token& t, bool var);
+  void lex_number(Token& t);
+  void lex_string(Token& t, char quote);
+  bool lex_escape(const char*& q, uint32_t& value);
+  void lex_char(Token& t);
+
+  const Token& peek() {
+    if (!has_la_) {
+      lex(la_);
+      has_la_ = true;
+    }
+    return la_;
+  }
+  void next(Token& t) {
+    if (has_la_) {
+      t = la_;
+      has_la_ = false;
+    } else {
+      lex(t);
+    }
+  }
+
+  // Parser.
+  bool parse_term(); // pushes one finished term or fails
+  bool after_value();
+  bool parse_fun(const Token& fun_tok);
+  bool parse_bin_element_tail();
+  bool parse_bit_size(detail::Segment& seg);
+  bool close_container(uint32_t end);
+
+  bool fail(uint32_t at, std::string msg) {
+    if (!failed_) {
+      failed_ = true;
+      err_ = Err{ErrCode::Syntax, std::move(msg), Span{at, at + 1}};
+    }
+    return false;
+  }
+  bool unexpected(const Token& t, std::string_view wanted);
+  std::string describe(const Token& t) const;
+  uint32_t off(const char* q) const { return static_cast<uint32_t>(q - base_); }
+
+  ast::Document& doc_;
+  const ParseOptions& opts_;
+  const char* base_;
+  const char* p_;
+  const char* end_;
+  bool latin1_ = false;
+  Token la_;
+  bool has_la_ = false;
+  bool failed_ = false;
+  Err err_;
+  std::string scratch_;       // unescaped text of the current string/atom
+  std::string concat_;        // adjacent string literals
+  ast::BigValue big_value_;   // value of the last big Integer token
+  std::vector<Term*> vals_;   // finished terms waiting for their container
+  std::vector<Frame> frames_; // open containers
+  std::vector<detail::Segment> segs_;
+};
+
+// ---------------------------------------------------------------------------
+// Lexer.
+
+inline uint32_t Parser::decode(const char*& q) const {
+  const auto c = static_cast<unsigned char>(*q);
+  if (c < 0x80 || latin1_) {
+    ++q;
+    return c;
+  }
+  // Valid UTF-8 (checked up front).
+  uint32_t cp;
+  int len;
+  if (c < 0xE0) {
+    cp = c & 0x1Fu;
+    len = 2;
+  } else if (c < 0xF0) {
+    cp = c & 0x0Fu;
+    len = 3;
+  } else {
+    cp = c & 0x07u;
+    len = 4;
+  }
+  for (int k = 1; k < len; ++k)
+    cp = (cp << 6) | (static_cast<unsigned char>(q[k]) & 0x3Fu);
+  q += len;
+  return cp;
+}
+
+/// Skips whitespace and comments; false at end of input.
+bool Parser::skip_white() {
+  for (;;) {
+    while (p_ < end_ && static_cast<unsigned char>(*p_) <= 32)
+      ++p_;
+    if (p_ >= end_)
+      return false;
+    const auto c = static_cast<unsigned char>(*p_);
+    if (c == '%') {
+      const char* start = p_;
+      const void* nl = std::memchr(p_, '\n', static_cast<size_t>(end_ - p_));
+      p_ = nl != nullptr ? static_cast<const char*>(nl) : end_;
+      if (opts_.keep_comments)
+        doc_.comments.push_back(Span{off(start), off(p_)});
+      continue;
+    }
+    if (c >= 0x80) {
+      const char* q = p_;
+      const uint32_t cp = decode(q);
+      if (cp >= 128 && cp <= 160) {
+        p_ = q;
+        continue;
+      }
+    }
+    return true;
+  }
+}
+
+void Parser::lex(Token& t) {
+  t.big = false;
+  if (!skip_white()) {
+    t.kind = Tok::End;
+    t.begin = t.end = off(end_);
+    return;
+  }
+  t.begin = off(p_);
+  const char c = *p_;
+  switch (c) {
+    case '{':
+      t.kind = Tok::LBrace;
+      ++p_;
+      break;
+    case '}':
+      t.kind = Tok::RBrace;
+      ++p_;
+      break;
+    case '[':
+      t.kind = Tok::LBrack;
+      ++p_;
+      break;
+    case ']':
+      t.kind = Tok::RBrack;
+      ++p_;
+      break;
+    case '(':
+      t.kind = Tok::LParen;
+      ++p_;
+      break;
+    case ')':
+      t.kind = Tok::RParen;
+      ++p_;
+      break;
+    case ',':
+      t.kind = Tok::Comma;
+      ++p_;
+      break;
+    case '|':
+      ++p_;
+      t.kind = Tok::Bar;
+      if (p_ < end_ && *p_ == '|') {
+        ++p_;
+        t.kind = Tok::Other;
+      }
+      break;
+    case '#':
+      t.kind = Tok::Hash;
+      ++p_;
+      break;
+    case '=':
+      ++p_;
+      t.kind = Tok::Other;
+      if (p_ < end_ && *p_ == '>') {
+        ++p_;
+        t.kind = Tok::Arrow;
+      }
+      break;
+    case '<':
+      ++p_;
+      t.kind = Tok::Other;
+      if (p_ < end_ && *p_ == '<') {
+        ++p_;
+        t.kind = Tok::LBin;
+      }
+      break;
+    case '>':
+      ++p_;
+      t.kind = Tok::Other;
+      if (p_ < end_ && *p_ == '>') {
+        ++p_;
+        t.kind = Tok::RBin;
+      }
+      break;
+    case '-':
+      ++p_;
+      t.kind = Tok::Minus;
+      if (p_ < end_ && (*p_ == '-' || *p_ == '>')) {
+        ++p_;
+        t.kind = Tok::Other;
+      }
+      break;
+    case '+':
+      ++p_;
+      t.kind = Tok::Plus;
+      if (p_ < end_ && *p_ == '+') {
+        ++p_;
+        t.kind = Tok::Other;
+      }
+      break;
+    case '/':
+      ++p_;
+      t.kind = Tok::Slash;
+      if (p_ < end_ && *p_ == '=') {
+        ++p_;
+        t.kind = Tok::Other;
+      }
+      break;
+    case ':':
+      ++p_;
+      t.kind = Tok::Colon;
+      if (p_ < end_ && (*p_ == '=' || *p_ == ':')) {
+        ++p_;
+        t.kind = Tok::Other;
+      }
+      break;
+    case '.': {
+      ++p_;
+      // A dot ends a term only before whitespace, '%' or the end of input.
+      bool dot = p_ >= end_ || *p_ == '%';
+      if (!dot) {
+        const char* q = p_;
+        const uint32_t n = decode(q);
+        dot = n <= 32 || (n >= 128 && n <= 160);
+      }
+      t.kind = dot ? Tok::Dot : Tok::Other;
+      break;
+    }
+    case '"':
+      lex_string(t, '"');
+      break;
+    case '\'':
+      lex_string(t, '\'');
+      break;
+    case '$':
+      lex_char(t);
+      break;
+    default: {
+      const auto u = static_cast<unsigned char>(c);
+      if (u < 0x80) {
+        if ((kTable.c[u] & kDigit) != 0) {
+          lex_number(t);
+        } else if ((kTable.c[u] & kNameStart) != 0) {
+          lex_name(t, false);
+        } else if ((kTable.c[u] & kVarStart) != 0) {
+          lex_name(t, true);
+        } else {
+          ++p_;
+          t.kind = Tok::Other;
+        }
+        break;
+      }
+      const char* q = p_;
+      const uint32_t cp = decode(q);
+      if (is_class(cp, kNameStart)) {
+        lex_name(t, false);
+      } else if (is_class(cp, kVarStart)) {
+        lex_name(t, true);
+      } else {
+        p_ = q;
+        t.kind = Tok::Other;
+        if (cp > 255)
+          fail(t.begin, fmt::format("illegal character U+{:04X}", cp));
+      }
+      break;
+    }
+  }
+  t.end = off(p_);
+}
+
+void Parser::lex_name(Token& t, bool var) {
+  const char* start = p_;
+  uint32_t chars = 0;
+  bool ascii = true;
+  for (;;) {
+    const auto u = static_cast<unsigned char>(*p_);
+    if (u < 0x80) {
+      if (p_ >= end_ || (kTable.c[u] & kNameCont) == 0)
+        break;
+      ++p_;
+      ++chars;
+      continue;
+    }
+    const char* q = p_;
+    const uint32_t cp = decode(q);
+    if (!is_class(cp, kNameCont))
+      break;
+    ascii = false;
+    p_ = q;
+    ++chars;
+  }
+  if (var) {
+    t.kind = Tok::Var;
+    return;
+  }
+  const std::string_view text(start, static_cast<size_t>(p_ - start));
+  if (ascii && is_reserved(text)) {
+    t.kind = text == "fun" ? Tok::Fun : Tok::Reserved;
+    return;
+  }
+  if (chars > 255) {
+    fail(off(start), "atom too long (at most 255 characters)");
+    t.kind = Tok::Other;
+    return;
+  }
+  t.kind = Tok::Atom;
+  if (!latin1_ || ascii) {
+    t.atom = doc_.atoms.intern(text, chars);
+  } else {
+    scratch_.clear();
+    for (char ch : text)
+      detail::append_utf8(scratch_, static_cast<unsigned char>(ch));
+    t.atom = doc_.atoms.intern(scratch_, chars);
+  }
+}
+
+void Parser::lex_number(Token& t) {
+  const char* start = p_;
+  auto is_digit = [](char ch) { return ch >= '0' && ch <= '9'; };
+  // Decimal digits with '_' between digits; the padding makes p_[1] safe.
+  auto scan_digits = [&](auto is_d) {
+    while (p_ < end_) {
+      if (is_d(*p_)) {
+        ++p_;
+      } else if (*p_ == '_' && p_ + 1 < end_ && is_d(p_[1]) && p_ > start && is_d(p_[-1])) {
+        p_ += 2;
+      } else {
+        break;
+      }
+    }
+  };
+  scan_digits(is_digit);
+  if (p_ < end_ && *p_ == '#') {
+    const ast::BigValue bv = detail::integer_value(std::string_view(start, size_t(p_ - start)));
+    const int64_t base = bv.fits_int64() ? bv.to_int64() : 0;
+    if (base < 2 || base > 36) {
+      fail(off(start), fmt::format("illegal base '{}' in based integer (must be 2..36)",
+                                   std::string_view(start, size_t(p_ - start))));
+      t.kind = Tok::Other;
+      return;
+    }
+    ++p_;
+    const char* digits = p_;
+    auto is_based = [base](char ch) {
+      int d = ch >= '0' && ch <= '9'   ? ch - '0'
+              : ch >= 'a' && ch <= 'z' ? ch - 'a' + 10
+              : ch >= 'A' && ch <= 'Z' ? ch - 'A' + 10
+                                       : 99;
+      return d < base;
+    };
+    while (p_ < end_) {
+      if (is_based(*p_)) {
+        ++p_;
+      } else if (*p_ == '_' && p_ + 1 < end_ && is_based(p_[1]) && p_ > digits &&
+                 is_based(p_[-1])) {
+        p_ += 2;
+      } else {
+        break;
+      }
+    }
+    if (p_ == digits) {
+      fail(off(start), "illegal integer: no digits after '#'");
+      t.kind = Tok::Other;
+      return;
+    }
+    t.kind = Tok::Integer;
+    big_value_ = detail::integer_value(std::string_view(digits, size_t(p_ - digits)),
+                                       static_cast<unsigned>(base));
+    if (big_value_.fits_int64()) {
+      t.ival = big_value_.to_int64();
+    } else {
+      t.big = true;
+    }
+    return;
+  }
+  if (p_ + 1 < end_ && *p_ == '.' && is_digit(p_[1])) {
+    ++p_;
+    const char* frac = p_;
+    while (p_ < end_) {
+      if (is_digit(*p_))
+        ++p_;
+      else if (*p_ == '_' && p_ + 1 < end_ && is_digit(p_[1]) && p_ > frac && is_digit(p_[-1]))
+        p_ += 2;
+      else
+        break;
+    }
+    if (p_ < end_ && (*p_ == 'e' || *p_ == 'E')) {
+      ++p_;
+      if (p_ < end_ && (*p_ == '+' || *p_ == '-'))
+        ++p_;
+      const char* exp = p_;
+      while (p_ < end_) {
+        if (is_digit(*p_))
+          ++p_;
+        else if (*p_ == '_' && p_ + 1 < end_ && is_digit(p_[1]) && p_ > exp && is_digit(p_[-1]))
+          p_ += 2;
+        else
+          break;
+      }
+      if (p_ == exp) {
+        fail(off(start), "illegal float: missing exponent digits");
+        t.kind = Tok::Other;
+        return;
+      }
+    }
+    t.kind = Tok::Float;
+    if (!detail::float_value(std::string_view(start, size_t(p_ - start)), t.fval)) {
+      fail(off(start), fmt::format("illegal float '{}': out of range",
+                                   std::string_view(start, size_t(p_ - start))));
+      t.kind = Tok::Other;
+    }
+    return;
+  }
+  t.kind = Tok::Integer;
+  // Fast path: up to 18 digits without separators fit in int64_t.
+  const size_t n = static_cast<size_t>(p_ - start);
+  if (n <= 18 && std::memchr(start, '_', n) == nullptr) {
+    int64_t v = 0;
+    for (const char* q = start; q < p_; ++q)
+      v = v * 10 + (*q - '0');
+    t.ival = v;
+    return;
+  }
+  big_value_ = detail::integer_value(std::string_view(start, n));
+  if (big_value_.fits_int64())
+    t.ival = big_value_.to_int64();
+  else
+    t.big = true;
+}
+
+/// An escape sequence after a backslash (erl_scan:scan_escape/2); q points
+/// after the backslash.
+bool Parser::lex_escape(const char*& q, uint32_t& value) {
+  const char* at = q - 1;
+  if (q >= end_)
+    return fail(off(at), "unterminated escape sequence at end of file");
+  auto is_oct = [](char ch) { return ch >= '0' && ch <= '7'; };
+  auto hex = [](char ch) -> int {
+    return ch >= '0' && ch <= '9'   ? ch - '0'
+           : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+           : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
+                                    : -1;
+  };
+  const char c = *q;
+  if (is_oct(c)) {
+    value = 0;
+    for (int k = 0; k < 3 && q < end_ && is_oct(*q); ++k)
+      value = value * 8 + static_cast<uint32_t>(*q++ - '0');
+    return true;
+  }
+  if (c == 'x') {
+    ++q;
+    if (q < end_ && *q == '{') {
+      ++q;
+      uint64_t v = 0;
+      const char* digits = q;
+      while (q < end_ && hex(*q) >= 0) {
+        v = v * 16 + static_cast<uint64_t>(hex(*q));
+        if (v > 0x10FFFF)
+          v = 0x110000; // saturate: invalid anyway
+        ++q;
+      }
+      if (q >= end_)
+        return fail(off(at), "unterminated \\x{...} escape");
+      if (*q != '}' || q == digits || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF) ||
+          v == 0xFFFE || v == 0xFFFF)
+        return fail(off(at), "illegal character in \\x{...} escape");
+      ++q;
+      value = static_cast<uint32_t>(v);
+      return true;
+    }
+    if (q + 1 < end_ && hex(q[0]) >= 0 && hex(q[1]) >= 0) {
+      value = static_cast<uint32_t>(hex(q[0]) * 16 + hex(q[1]));
+      q += 2;
+      return true;
+    }
+    if (q >= end_ || (q + 1 >= end_ && hex(q[0]) >= 0))
+      return fail(off(at), "unterminated \\x escape at end of file");
+    return fail(off(at), "illegal \\x escape: expected two hex digits or {...}");
+  }
+  if (c == '^') {
+    ++q;
+    if (q >= end_)
+      return fail(off(at), "unterminated \\^ escape at end of file");
+    value = decode(q) & 31u;
+    return true;
+  }
+  const uint32_t ch = decode(q);
+  switch (ch) {
+    case 'n':
+      value = '\n';
+      break;
+    case 'r':
+      value = '\r';
+      break;
+    case 't':
+      value = '\t';
+      break;
+    case 'v':
+      value = '\v';
+      break;
+    case 'b':
+      value = '\b';
+      break;
+    case 'f':
+      value = '\f';
+      break;
+    case 'e':
+      value = 27;
+      break;
+    case 's':
+      value = ' ';
+      break;
+    case 'd':
+      value = 127;
+      break;
+    default:
+      value = ch;
+  }
+  return true;
+}
+
+void Parser::lex_string(Token& t, char quote) {
+  const char* start = p_;
+  const char* q = p_ + 1;
+  // Fast path: no escapes, UTF-8 input: the text is a slice of the source.
+  const char* r = q;
+  while (r < end_ && *r != quote && *r != '\\')
+    ++r;
+  if (r >= end_) {
+    fail(off(start), quote == '"' ? "unterminated string" : "unterminated quoted atom");
+    t.kind = Tok::Other;
+    p_ = end_;
+    return;
+  }
+  uint32_t chars = 0;
+  if (*r == quote && !latin1_) {
+    for (const char* k = q; k < r; ++k)
+      chars += (static_cast<unsigned char>(*k) & 0xC0) != 0x80;
+    t.str = q;
+    t.str_bytes = static_cast<uint32_t>(r - q);
+    t.str_copied = false;
+    p_ = r + 1;
+  } else {
+    scratch_.assign(q, static_cast<size_t>(r - q));
+    if (latin1_) {
+      scratch_.clear();
+      for (const char* k = q; k < r; ++k)
+        detail::append_utf8(scratch_, static_cast<unsigned char>(*k));
+      chars = static_cast<uint32_t>(r - q);
+    } else {
+      for (const char* k = q; k < r; ++k)
+        chars += (static_cast<unsigned char>(*k) & 0xC0) != 0x80;
+    }
+    q = r;
+    for (;;) {
+      if (q >= end_) {
+        fail(off(start), quote == '"' ? "unterminated string" : "unterminated quoted atom");
+        t.kind = Tok::Other;
+        p_ = end_;
+        return;
+      }
+      if (*q == quote)
+        break;
+      uint32_t cp;
+      if (*q == '\\') {
+        ++q;
+        if (!lex_escape(q, cp)) {
+          t.kind = Tok::Other;
+          p_ = end_;
+          return;
+        }
+      } else {
+        cp = decode(q);
+      }
+      detail::append_utf8(scratch_, cp);
+      ++chars;
+    }
+    p_ = q + 1;
+    t.str = scratch_.data();
+    t.str_bytes = static_cast<uint32_t>(scratch_.size());
+    t.str_copied = true;
+  }
+  t.str_chars = chars;
+  if (quote == '"') {
+    t.kind = Tok::String;
+    return;
+  }
+  if (chars > 255) {
+    fail(off(start), "atom too long (at most 255 characters)");
+    t.kind = Tok::Other;
+    return;
+  }
+  t.kind = Tok::Atom;
+  t.atom = doc_.atoms.intern(std::string_view(t.str, t.str_bytes), chars);
+}
+
+void Parser::lex_char(Token& t) {
+  const char* start = p_;
+  const char* q = p_ + 1;
+  if (q >= end_) {
+    fail(off(start), "unterminated character literal at end of file");
+    t.kind = Tok::Other;
+    p_ = end_;
+    return;
+  }
+  uint32_t cp;
+  if (*q == '\\') {
+    ++q;
+    if (!lex_escape(q, cp)) {
+      t.kind = Tok::Other;
+      p_ = end_;
+      return;
+    }
+  } else {
+    cp = decode(q);
+  }
+  p_ = q;
+  t.kind = Tok::Char;
+  t.ival = cp;
+}
+
+// ---------------------------------------------------------------------------
+// Parser.
+
+std::string Parser::describe(const Token& t) const {
+  switch (t.kind) {
+    case Tok::End:
+      return "end of file";
+    case Tok::Dot:
+      return "'.'";
+    case Tok::String:
+      return "a string";
+    default:
+      break;
+  }
+  std::string_view text(base_ + t.begin, t.end - t.begin);
+  if (text.size() > 40)
+    return fmt::format("'{}...'", text.substr(0, 40));
+  return fmt::format("'{}'", text);
+}
+
+bool Parser::unexpected(const Token& t, std::string_view wanted) {
+  if (failed_)
+    return false;
+  if (t.kind == Tok::Var)
+    return fail(t.begin, fmt::format("variable {} is not a term; quote it to make an atom",
+                                     describe(t)));
+  if (t.kind == Tok::Reserved)
+    return fail(t.begin,
+                fmt::format("reserved word {} cannot be a bare atom; quote it", describe(t)));
+  if (t.kind == Tok::Other && t.end > t.begin && base_[t.begin] == '.')
+    return fail(t.begin, fmt::format("'.' must be followed by whitespace to end a term, {}",
+                                     wanted));
+  return fail(t.begin, fmt::format("{}, saw {}", wanted, describe(t)));
+}
+
+// term ::= atom | number | char | string { string } | tuple | list | map
+//        | binary | fun | '(' term ')' | ('-' | '+') term
+// Pushes containers as frames; a finished scalar goes on the value stack.
+bool Parser::parse_term() {
+  for (;;) {
+    Token t;
+    next(t);
+    if (failed_)
+      return false;
+    const Span sp{t.begin, t.end};
+    switch (t.kind) {
+      case Tok::Atom:
+        vals_.push_back(doc_.arena.make<ast::AtomTerm>(sp, t.atom));
+        return true;
+      case Tok::Integer:
+        if (t.big)
+          vals_.push_back(detail::make_integer(doc_, sp, big_value_));
+        else
+          vals_.push_back(doc_.arena.make<ast::IntegerTerm>(sp, t.ival));
+        return true;
+      case Tok::Char: {
+        Term* n = doc_.arena.make<ast::IntegerTerm>(sp, t.ival);
+        n->flags = kChar;
+        vals_.push_back(n);
+        return true;
+      }
+      case Tok::Float:
+        vals_.push_back(doc_.arena.make<ast::FloatTerm>(sp, t.fval));
+        return true;
+      case Tok::String: {
+        // Copy escaped text out of the scratch buffer before lexing further.
+        const char* text = t.str;
+        if (t.str_copied)
+          text = doc_.arena.copy_array(t.str, t.str_bytes);
+        // Adjacent string literals concatenate.
+        if (peek().kind != Tok::String) {
+          vals_.push_back(doc_.arena.make<ast::StringTerm>(sp, text, t.str_bytes, t.str_chars));
+          return true;
+        }
+        concat_.assign(text, t.str_bytes);
+        uint32_t chars = t.str_chars;
+        uint32_t end = t.end;
+        while (peek().kind == Tok::String) {
+          Token s;
+          next(s);
+          concat_.append(s.str, s.str_bytes);
+          chars += s.str_chars;
+          end = s.end;
+        }
+        if (failed_)
+          return false;
+        const char* joined = doc_.arena.copy_array(concat_.data(), concat_.size());
+        vals_.push_back(doc_.arena.make<ast::StringTerm>(
+            Span{t.begin, end}, joined, static_cast<uint32_t>(concat_.size()), chars));
+        return true;
+      }
+      case Tok::LBrace:
+        if (peek().kind == Tok::RBrace) {
+          Token c;
+          next(c);
+          vals_.push_back(doc_.arena.make<ast::TupleTerm>(Span{t.begin, c.end}, nullptr, 0));
+          return true;
+        }
+        frames_.push_back(Frame{FrameKind::Tuple, false, t.begin, uint32_t(vals_.size()), 0});
+        continue;
+      case Tok::LBrack:
+        if (peek().kind == Tok::RBrack) {
+          Token c;
+          next(c);
+          vals_.push_back(
+              doc_.arena.make<ast::ListTerm>(Span{t.begin, c.end}, nullptr, 0, nullptr));
+          return true;
+        }
+        frames_.push_back(Frame{FrameKind::List, false, t.begin, uint32_t(vals_.size()), 0});
+        continue;
+      case Tok::Hash: {
+        Token b;
+        next(b);
+        if (b.kind != Tok::LBrace) {
+          if (b.kind == Tok::Atom)
+            return fail(t.begin, "records are not terms (expected '#{' for a map)");
+          return unexpected(b, "expected '{' after '#' (maps are written #{K => V})");
+        }
+        if (peek().kind == Tok::RBrace) {
+          Token c;
+          next(c);
+          vals_.push_back(doc_.arena.make<ast::MapTerm>(Span{t.begin, c.end}, nullptr, 0));
+          return true;
+        }
+        frames_.push_back(Frame{FrameKind::MapKey, false, t.begin, uint32_t(vals_.size()), 0});
+        continue;
+      }
+      case Tok::LBin:
+        if (peek().kind == Tok::RBin) {
+          Token c;
+          next(c);
+          vals_.push_back(doc_.arena.make<ast::BinaryTerm>(Span{t.begin, c.end}, nullptr, 0));
+          return true;
+        }
+        frames_.push_back(Frame{FrameKind::Binary, false, t.begin, uint32_t(vals_.size()),
+                                uint32_t(segs_.size())});
+        continue;
+      case Tok::LParen:
+        frames_.push_back(Frame{FrameKind::Paren, false, t.begin, uint32_t(vals_.size()), 0});
+        continue;
+      case Tok::Minus:
+      case Tok::Plus:
+        frames_.push_back(
+            Frame{FrameKind::Sign, t.kind == Tok::Minus, t.begin, uint32_t(vals_.size()), 0});
+        continue;
+      case Tok::Fun:
+        return parse_fun(t);
+      default:
+        return unexpected(t, "expected a term");
+    }
+  }
+}
+
+// fun ::= 'fun' atom ':' atom '/' integer
+bool Parser::parse_fun(const Token& fun_tok) {
+  Token m, colon, f, slash, a;
+  next(m);
+  if (m.kind != Tok::Atom)
+    return unexpected(m, "expected a module atom in 'fun M:F/A'");
+  next(colon);
+  if (colon.kind != Tok::Colon)
+    return unexpected(colon, "only external funs 'fun M:F/A' are terms; expected ':'");
+  next(f);
+  if (f.kind != Tok::Atom)
+    return unexpected(f, "expected a function atom in 'fun M:F/A'");
+  next(slash);
+  if (slash.kind != Tok::Slash)
+    return unexpected(slash, "expected '/' in 'fun M:F/A'");
+  next(a);
+  if (a.kind != Tok::Integer)
+    return unexpected(a, "expected an integer arity in 'fun M:F/A'");
+  if (a.big || a.ival > 255)
+    return fail(a.begin, "fun arity must be 0..255");
+  vals_.push_back(doc_.arena.make<ast::FunTerm>(Span{fun_tok.begin, a.end}, m.atom, f.atom,
+                                                 static_cast<uint32_t>(a.ival)));
+  return true;
+}
+
+bool Parser::close_container(uint32_t end) {
+  const Frame fr = frames_.back();
+  frames_.pop_back();
+  const Span sp{fr.begin, end};
+  Term* const* first = vals_.data() + fr.base;
+  const size_t n = vals_.size() - fr.base;
+  Term* node = nullptr;
+  switch (fr.kind) {
+    case FrameKind::Tuple:
+      node = doc_.arena.make<ast::TupleTerm>(sp, doc_.arena.copy_array(first, n),
+                                             static_cast<uint32_t>(n));
+      break;
+    case FrameKind::List:
+      node = doc_.arena.make<ast::ListTerm>(sp, doc_.arena.copy_array(first, n),
+                                            static_cast<uint32_t>(n), nullptr);
+      break;
+    case FrameKind::ListTail:
+      node = doc_.arena.make<ast::ListTerm>(sp, doc_.arena.copy_array(first, n - 1),
+                                            static_cast<uint32_t>(n - 1), first[n - 1]);
+      break;
+    case FrameKind::MapValue:
+      node = doc_.arena.make<ast::MapTerm>(sp, doc_.arena.copy_array(first, n),
+                                           static_cast<uint32_t>(n / 2));
+      break;
+    case FrameKind::Binary: {
+      std::vector<detail::Segment> segs(std::make_move_iterator(segs_.begin() + fr.seg_base),
+                                        std::make_move_iterator(segs_.end()));
+      segs_.resize(fr.seg_base);
+      auto r = detail::build_binary(doc_, sp, segs);
+      if (!r.ok()) {
+        failed_ = true;
+        err_ = r.error();
+        return false;
+      }
+      node = *r;
+      break;
+    }
+    default:
+      return fail(fr.begin, "internal error: bad frame");
+  }
+  vals_.resize(fr.base);
+  vals_.push_back(node);
+  return true;
+}
+
+// bit_size ::= integer | char | 'all' | '(' [ '-' | '+' ] bit_size ')'
+bool Parser::parse_bit_size(detail::Segment& seg) {
+  int open = 0;
+  bool negate = false, signed_once = false;
+  Token t;
+  for (;;) {
+    next(t);
+    if (t.kind == Tok::LParen) {
+      ++open;
+      continue;
+    }
+    if ((t.kind == Tok::Minus || t.kind == Tok::Plus) && open > 0 && !signed_once) {
+      negate = t.kind == Tok::Minus;
+      signed_once = true;
+      continue;
+    }
+    break;
+  }
+  if (t.kind == Tok::Integer || t.kind == Tok::Char) {
+    seg.size = t.big ? big_value_ : ast::BigValue::from_int64(t.ival);
+    if (negate && !seg.size.limbs.empty())
+      seg.size.negative = !seg.size.negative;
+  } else if (t.kind == Tok::Atom && !signed_once && doc_.atoms.text(t.atom) == "all") {
+    seg.size_is_all = true;
+  } else {
+    return unexpected(t, "expected an integer segment size");
+  }
+  seg.has_size = true;
+  for (int i = 0; i < open; ++i) {
+    next(t);
+    if (t.kind != Tok::RParen)
+      return unexpected(t, "expected ')' in segment size");
+  }
+  return true;
+}
+
+// bin_element ::= term [ ':' bit_size ] [ '/' bit_type { '-' bit_type } ]
+// bit_type    ::= atom [ ':' integer ]
+// Called with the element's value on top of the value stack.
+bool Parser::parse_bin_element_tail() {
+  Term* v = vals_.back();
+  vals_.pop_back();
+  detail::Segment seg;
+  seg.span = v->span;
+  switch (v->kind) {
+    case ast::TermKind::Integer: {
+      const auto* it = v->cast<ast::IntegerTerm>();
+      seg.value.kind = detail::SegmentValue::Integer;
+      seg.value.integer = ast::to_big(*it);
+      break;
+    }
+    case ast::TermKind::Float:
+      seg.value.kind = detail::SegmentValue::Float;
+      seg.value.real = v->cast<ast::FloatTerm>()->value;
+      break;
+    case ast::TermKind::String: {
+      const auto* s = v->cast<ast::StringTerm>();
+      seg.value.kind = detail::SegmentValue::String;
+      const char* q = s->utf8;
+      const char* e = q + s->bytes;
+      const bool saved = latin1_;
+      latin1_ = false; // string text is always UTF-8
+      while (q < e)
+        seg.value.chars.push_back(decode(q));
+      latin1_ = saved;
+      break;
+    }
+    case ast::TermKind::Binary: {
+      const auto* b = v->cast<ast::BinaryTerm>();
+      seg.value.kind = detail::SegmentValue::Bits;
+      seg.value.bits = b->bits;
+      seg.value.bits_data.assign(b->data, b->data + (b->bits + 7) / 8);
+      break;
+    }
+    default:
+      return fail(v->span.begin,
+                  "a binary segment value must be a number, a string or a binary");
+  }
+  if (peek().kind == Tok::Colon) {
+    Token c;
+    next(c);
+    if (!parse_bit_size(seg))
+      return false;
+  }
+  if (peek().kind == Tok::Slash) {
+    Token s;
+    next(s);
+    for (;;) {
+      Token a;
+      next(a);
+      if (a.kind != Tok::Atom)
+        return unexpected(a, "expected a type specifier (integer, float, binary, utf8, "
+                             "signed, little, unit:N, ...)");
+      std::string spec(doc_.atoms.text(a.atom));
+      if (peek().kind == Tok::Colon) {
+        Token c, n;
+        next(c);
+        next(n);
+        if (n.kind != Tok::Integer)
+          return unexpected(n, "expected an integer after ':' in a type specifier");
+        spec += ':';
+        spec += n.big ? std::string("99999") : std::to_string(n.ival);
+      }
+      seg.types.push_back(std::move(spec));
+      if (peek().kind != Tok::Minus)
+        break;
+      Token m;
+      next(m);
+    }
+  }
+  seg.span.end = has_la_ ? la_.begin : off(p_);
+  segs_.push_back(std::move(seg));
+  return !failed_;
+}
+
+/// After a finished term: continue the innermost open container.
+bool Parser::after_value() {
+  while (!frames_.empty()) {
+    Frame& fr = frames_.back();
+    switch (fr.kind) {
+      case FrameKind::Paren: {
+        Token t;
+        next(t);
+        if (t.kind != Tok::RParen)
+          return unexpected(t, "expected ')'");
+        frames_.pop_back();
+        continue;
+      }
+      case FrameKind::Sign: {
+        Term* v = vals_.back();
+        const bool negate = fr.negate;
+        const uint32_t begin = fr.begin;
+        frames_.pop_back();
+        if ((v->flags & kSigned) != 0 ||
+            (v->kind != ast::TermKind::Integer && v->kind != ast::TermKind::Float))
+          return fail(begin, "unary minus or plus applies only to a number literal");
+        v->span.begin = begin;
+        v->flags |= kSigned;
+        if (negate) {
+          if (auto* f = v->dyn_cast<ast::FloatTerm>()) {
+            f->value = -f->value;
+          } else {
+            auto* i = v->cast<ast::IntegerTerm>();
+            ast::BigValue b = ast::to_big(*i);
+            if (!b.limbs.empty())
+              b.negative = !b.negative;
+            Term* n = ast::make_integer(doc_.arena, v->span, b);
+            n->flags = v->flags;
+            vals_.back() = n;
+          }
+        }
+        continue;
+      }
+      default:
+        break;
+    }
+    Token t;
+    next(t);
+    if (failed_)
+      return false;
+    switch (fr.kind) {
+      case FrameKind::Tuple:
+        if (t.kind == Tok::Comma)
+          return true;
+        if (t.kind == Tok::RBrace) {
+          if (!close_container(t.end))
+            return false;
+          continue;
+        }
+        return unexpected(t, "expected ',' or '}' in tuple");
+      case FrameKind::List:
+        if (t.kind == Tok::Comma)
+          return true;
+        if (t.kind == Tok::Bar) {
+          fr.kind = FrameKind::ListTail;
+          return true;
+        }
+        if (t.kind == Tok::RBrack) {
+          if (!close_container(t.end))
+            return false;
+          continue;
+        }
+        return unexpected(t, "expected ',', '|' or ']' in list");
+      case FrameKind::ListTail:
+        if (t.kind == Tok::RBrack) {
+          if (!close_container(t.end))
+            return false;
+          continue;
+        }
+        return unexpected(t, "expected ']' after the tail of a list");
+      case FrameKind::MapKey:
+        if (t.kind == Tok::Arrow) {
+          fr.kind = FrameKind::MapValue;
+          return true;
+        }
+        if (t.kind == Tok::Other && base_[t.begin] == ':')
+          return fail(t.begin, "':=' is not allowed in a map term; use '=>'");
+        return unexpected(t, "expected '=>' in map");
+      case FrameKind::MapValue:
+        if (t.kind == Tok::Comma) {
+          fr.kind = FrameKind::MapKey;
+          return true;
+        }
+        if (t.kind == Tok::RBrace) {
+          if (!close_container(t.end))
+            return false;
+          continue;
+        }
+        return unexpected(t, "expected ',' or '}' in map");
+      case FrameKind::Binary: {
+        // t is the token after the element's value.
+        has_la_ = true;
+        la_ = t;
+        if (!parse_bin_element_tail())
+          return false;
+        Token n;
+        next(n);
+        if (n.kind == Tok::Comma)
+          return true;
+        if (n.kind == Tok::RBin) {
+          if (!close_container(n.end))
+            return false;
+          continue;
+        }
+        return unexpected(n, "expected ',' or '>>' in binary");
+      }
+      default:
+        return fail(t.begin, "internal error: bad frame");
+    }
+  }
+  return true;
+}
+
+Result<void> Parser::run() {
+  const std::string_view text = doc_.source.text();
+  if (text.size() >= 3 && std::memcmp(text.data(), "\xEF\xBB\xBF", 3) == 0) {
+    const EncodingInfo enc = find_encoding(text);
+    if (enc.encoding == ast::Encoding::Utf8)
+      return Err{ErrCode::Syntax,
+                 "illegal character: a UTF-8 byte order mark is not allowed in a term file",
+                 Span{0, 3}};
+  }
+  const EncodingInfo enc = find_encoding(text);
+  doc_.encoding = enc.encoding;
+  latin1_ = enc.encoding == ast::Encoding::Latin1;
+  if (enc.found && enc.line_is_comment) {
+    doc_.has_coding_line = true;
+    doc_.coding_line = Span{enc.line_begin, enc.line_end};
+  }
+  if (!latin1_) {
+    const size_t bad = find_invalid_utf8(text);
+    if (bad != std::string_view::npos)
+      return Err{ErrCode::Syntax,
+                 "invalid UTF-8 (declare '%% coding: latin-1' on the first line for Latin-1 text)",
+                 Span{static_cast<uint32_t>(bad), static_cast<uint32_t>(bad + 1)}};
+  }
+  vals_.reserve(256);
+  frames_.reserve(64);
+  for (;;) {
+    const Token& first = peek();
+    if (failed_)
+      return err_;
+    if (first.kind == Tok::End)
+      break;
+    // term: alternate "read a value" and "continue the open containers".
+    for (;;) {
+      if (!parse_term())
+        return err_;
+      if (!after_value())
+        return err_;
+      if (frames_.empty())
+        break;
+    }
+    Token dot;
+    next(dot);
+    if (dot.kind != Tok::Dot) {
+      if (!failed_)
+        unexpected(dot, "expected '.' after the term");
+      return err_;
+    }
+    doc_.terms.push_back(vals_.back());
+    vals_.clear();
+  }
+  return {};
+}
+
+} // namespace
+
+ast::Encoding detect_encoding(std::string_view text) { return find_encoding(text).encoding; }
+
+std::string format_parse_error(const SourceBuffer& source, const Err& err) {
+  return format_error(source, err, detect_encoding(source.text()) == ast::Encoding::Latin1);
+}
+
+Result<std::unique_ptr<ast::Document>> parse_document(SourceBuffer source,
+                                                     const ParseOptions& options) {
+  auto doc = std::make_unique<ast::Document>();
+  doc->source = std::move(source);
+  Parser parser(*doc, options);
+  auto r = parser.run();
+  if (!r.ok())
+    return r.error();
+  return doc;
+}
+
 } // namespace relupkit::parse

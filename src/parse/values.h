@@ -40,6 +40,7 @@ struct SegmentValue {
 struct Segment {
   SegmentValue value;
   bool has_size = false;
+  bool size_is_all = false;          ///< Size was the atom `all` (OTP accepts it for binaries)
   ast::BigValue size;                ///< the Size expression's value (an integer)
   std::vector<std::string> types;    ///< specifiers in order: "integer", "little", "unit:8", ...
   Span span{};                       ///< the whole segment, for error messages

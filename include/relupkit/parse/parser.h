@@ -31,4 +31,11 @@ struct ParseOptions {
 Result<std::unique_ptr<ast::Document>> parse_document(SourceBuffer source,
                                                      const ParseOptions& options = {});
 
+/// The encoding OTP reads a file with (epp:set_encoding/1: a `coding:` comment
+/// within the first two lines and 512 bytes; UTF-8 otherwise).
+ast::Encoding detect_encoding(std::string_view text);
+
+/// Formats a parse error as `FILE:LINE:COL: error: MESSAGE` (column in characters).
+std::string format_parse_error(const SourceBuffer& source, const Err& err);
+
 } // namespace relupkit::parse
