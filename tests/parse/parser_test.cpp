@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: Apache-2.0
+// Unit tests of the hand parser: values, spans, comments, errors and depth.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "relupkit/ast/bigint.h"
+#include "relupkit/parse/parser.h"
+#include "term_dump.h"
+
+namespace relupkit {
+namespace {
+
+struct Parsed {
+  bool ok;
+  std::string text; // dump of all terms separated by ';', or the error line
+  std::unique_ptr<ast::Document> doc;
+};
+
+Parsed parse(std::string_view input) {
+  SourceBuffer src("t.erl", input);
+  SourceBuffer copy("t.erl", input);
+  auto r = parse::parse_document(std::move(src));
+  if (!r.ok())
+    return {false, parse::format_parse_error(copy, r.error()), nullptr};
+  std::string out;
+  for (const ast::Term* t : (*r)->terms) {
+    if (!out.empty())
+      out += ';';
+    test::dump(out, **r, t);
+  }
+  return {true, out, std::move(*r)};
+}
+
+struct Case {
+  int line;
+  const char* input;
+  const char* expected; // dump, or "FILE:LINE:COL: error: ..." prefix for errors
+};
+
+TEST(TermParser, ReadsValues) {
+  const Case cases[] = {
+      {__LINE__, "a.", "A(97)"},
+      {__LINE__, "'a b'.", "A(97,32,98)"},
+      {__LINE__, "16#ff. 2#1010. 1_000.", "255;10;1000"},
+      {__LINE__, "-5. - 5. -(5). +(3).", "-5;-5;-5;3"},
+      {__LINE__, "99999999999999999999.", "99999999999999999999"},
+      {__LINE__, "-9223372036854775808.", "-9223372036854775808"},
+      {__LINE__, "$a. $\\n. $\\x{1F600}.", "97;10;128512"},
+      {__LINE__, "\"ab\" \"c\".", "[97,98,99]"},
+      {__LINE__, "[a|b].", "[A(97)|A(98)]"},
+      {__LINE__, "{}.", "{}"},
+      {__LINE__, "<<1:3>>.", "<<32:3>>"},
+      {__LINE__, "<<\"α\"/utf8>>.", "<<206,177:16>>"},
+      {__LINE__, "fun m:f/2.", "fun(A(109),A(102),2)"},
+      {__LINE__, "1.5.", "F(1.50000000000000000e+00)"},
+      {__LINE__, "0.1e-400.", "F(0.00000000000000000e+00)"},
+      {__LINE__, "", ""},
+      {__LINE__, "% only a comment\n", ""},
+  };
+  for (const Case& c : cases) {
+    Parsed p = parse(c.input);
+    EXPECT_TRUE(p.ok) << "line " << c.line << ": " << p.text;
+    EXPECT_EQ(p.text, c.expected) << "line " << c.line;
+  }
+  // NUL and NBSP are whitespace.
+  EXPECT_EQ(parse(std::string("[a,\0b].", 8)).text, "[A(97),A(98)]");
+  EXPECT_EQ(parse("a.\u00A0b.").text, "A(97);A(98)");
+}
+
+TEST(TermParser, ReportsErrorsWithLineAndColumn) {
+  const Case cases[] = {
+      {__LINE__, "{a,\n  b", "t.erl:2:4: error: expected ',' or '}' in tuple, saw end of file"},
+      {__LINE__, "[a}.", "t.erl:1:3: error: expected ',', '|' or ']' in list, saw '}'"},
+      {__LINE__, "\"abc", "t.erl:1:1: error: unterminated string"},
+      {__LINE__, "X.", "t.erl:1:1: error: variable 'X' is not a term"},
+      {__LINE__, "after.", "t.erl:1:1: error: reserved word 'after' cannot be a bare atom"},
+      {__LINE__, "1.0e400.", "t.erl:1:1: error: illegal float '1.0e400': out of range"},
+      {__LINE__, "- -5.", "t.erl:1:1: error: unary minus or plus applies only to a number"},
+      {__LINE__, "a.b.", "t.erl:1:2: error: '.' must be followed by whitespace"},
+      {__LINE__, "\xEF\xBB\xBF" "a.", "t.erl:1:1: error: illegal character: a UTF-8 byte order"},
+      {__LINE__, "\"\xFF\".", "t.erl:1:2: error: invalid UTF-8"},
+      {__LINE__, "\"é\" \xFF", "t.erl:1:5: error: invalid UTF-8"},
+      {__LINE__, "a", "t.erl:1:2: error: expected '.' after the term, saw end of file"},
+      {__LINE__, "2#102.", "t.erl:1:5: error: expected '.' after the term, saw '2'"},
+      {__LINE__, "#{a := 1}.", "t.erl:1:5: error: ':=' is not allowed in a map term"},
+      {__LINE__, "<<\"ab\"/binary>>.", "t.erl:1:3: error: bad binary segment"},
+  };
+  for (const Case& c : cases) {
+    Parsed p = parse(c.input);
+    EXPECT_FALSE(p.ok) << "line " << c.line << ": " << p.text;
+    EXPECT_EQ(p.text.rfind(c.expected, 0), 0u)
+        << "line " << c.line << ": got " << p.text << "\nwanted prefix " << c.expected;
+  }
+}
+
+TEST(TermParser, AtomLengthLimitCountsCharacters) {
+  std::string alpha;
+  for (int i = 0; i < 255; ++i)
+    alpha += "α";
+  EXPECT_TRUE(parse("'" + alpha + "'.").ok);
+  EXPECT_FALSE(parse("'" + alpha + "α'.").ok);
+  std::string esc;
+  for (int i = 0; i < 255; ++i)
+    esc += "\\n";
+  EXPECT_TRUE(parse("'" + esc + "'.").ok);
+  EXPECT_FALSE(parse(std::string(256, 'a') + ".").ok);
+  EXPECT_TRUE(parse(std::string(255, 'a') + ".").ok);
+}
+
+TEST(TermParser, SpansCoverNodes) {
+  Parsed p = parse("  {foo, - 5, \"a\" \"b\"}.");
+  ASSERT_TRUE(p.ok);
+  const ast::Term* t = p.doc->terms[0];
+  EXPECT_EQ(t->span.begin, 2u);
+  EXPECT_EQ(t->span.end, 21u);
+  const auto* tu = t->cast<ast::TupleTerm>();
+  ASSERT_EQ(tu->size, 3u);
+  EXPECT_EQ(tu->elems[0]->span.begin, 3u);
+  EXPECT_EQ(tu->elems[0]->span.end, 6u);
+  EXPECT_EQ(tu->elems[1]->span.begin, 8u);
+  EXPECT_EQ(tu->elems[1]->span.end, 11u);
+  EXPECT_EQ(tu->elems[2]->span.begin, 13u);
+  EXPECT_EQ(tu->elems[2]->span.end, 20u);
+}
+
+TEST(TermParser, KeepsCommentsAndCodingLine) {
+  Parsed p = parse("%% coding: utf-8\n{a, % one\n b}. % two\n");
+  ASSERT_TRUE(p.ok);
+  ASSERT_TRUE(p.doc->has_coding_line);
+  EXPECT_EQ(p.doc->source.text().substr(p.doc->coding_line.begin,
+                                        p.doc->coding_line.end - p.doc->coding_line.begin),
+            "%% coding: utf-8");
+  ASSERT_EQ(p.doc->comments.size(), 3u);
+  const auto& c = p.doc->comments[1];
+  EXPECT_EQ(p.doc->source.text().substr(c.begin, c.end - c.begin), "% one");
+}
+
+TEST(TermParser, ReadsLatin1Files) {
+  Parsed p = parse("%% coding: latin-1\n\"\xE9\". \xE9t\xE9.");
+  ASSERT_TRUE(p.ok) << p.text;
+  EXPECT_EQ(p.text, "[233];A(233,116,233)");
+  EXPECT_EQ(p.doc->encoding, ast::Encoding::Latin1);
+}
+
+TEST(TermParser, ReadsAMillionDeepList) {
+  constexpr int kDepth = 1000000;
+  std::string text(kDepth, '[');
+  text.append(kDepth, ']');
+  text += ".";
+  SourceBuffer src("deep", text);
+  auto r = parse::parse_document(std::move(src));
+  ASSERT_TRUE(r.ok());
+  const ast::Term* t = (*r)->terms[0];
+  int depth = 0;
+  while (const auto* l = t->dyn_cast<ast::ListTerm>()) {
+    ++depth;
+    if (l->size == 0)
+      break;
+    t = l->elems[0];
+  }
+  EXPECT_EQ(depth, kDepth);
+}
+
+TEST(TermParser, RejectsUnbalancedDeepNesting) {
+  std::string text(200000, '{');
+  text += "a";
+  text.append(199999, '}');
+  text += ".";
+  Parsed p = parse(text);
+  EXPECT_FALSE(p.ok);
+  EXPECT_NE(p.text.find("expected ',' or '}' in tuple, saw '.'"), std::string::npos) << p.text;
+}
+
+TEST(TermParser, ColumnsCountCharacters) {
+  Parsed p = parse("{'αβγ', X}.");
+  ASSERT_FALSE(p.ok);
+  EXPECT_EQ(p.text.rfind("t.erl:1:9: error: variable 'X'", 0), 0u) << p.text;
+}
+
+} // namespace
+} // namespace relupkit
