@@ -211,15 +211,21 @@ size_t find_invalid_utf8(std::string_view text) {
   return std::string_view::npos;
 }
 
-bool is_reserved(std::string_view w) {
-  static constexpr const char* kWords[] = {
-      "after", "and",  "andalso", "band", "begin",   "bnot",  "bor", "bsl",  "bsr",
-      "bxor",  "case", "catch",   "cond", "div",     "end",   "fun", "if",   "let",
-      "not",   "of",   "or",      "orelse", "receive", "rem", "try", "when", "xor"};
-  if (w.size() < 2 || w.size() > 7)
+bool is_reserved(const char* w, size_t n) {
+  // Erlang's reserved words, by length (none is shorter than 2 or longer than 7).
+  static constexpr std::string_view kWords[] = {
+      "if", "of", "or",                                                   // 2
+      "and", "bor", "bsl", "bsr", "div", "end", "fun", "let", "not", "rem", // 3
+      "try", "xor",                                                         // 3
+      "band", "bnot", "bxor", "case", "cond", "when",                      // 4
+      "after", "begin", "catch",                                          // 5
+      "orelse",                                                            // 6
+      "andalso", "receive"};                                              // 7
+  if (n < 2 || n > 7)
     return false;
-  for (const char* k : kWords)
-    if (w == k)
+  const std::string_view word(w, n);
+  for (std::string_view k : kWords)
+    if (k.size() == n && k == word)
       return true;
   return false;
 }
@@ -583,32 +589,40 @@ void Parser::lex(Token& t) {
 
 void Parser::lex_name(Token& t, bool var) {
   const char* start = p_;
-  uint32_t chars = 0;
+  // ASCII name characters; the NUL padding after the input stops the loop.
+  while ((kTable.c[static_cast<unsigned char>(*p_)] & kNameCont) != 0 &&
+         static_cast<unsigned char>(*p_) < 0x80)
+    ++p_;
   bool ascii = true;
-  for (;;) {
-    const auto u = static_cast<unsigned char>(*p_);
-    if (u < 0x80) {
-      if (p_ >= end_ || (kTable.c[u] & kNameCont) == 0)
+  uint32_t chars = static_cast<uint32_t>(p_ - start);
+  if (static_cast<unsigned char>(*p_) >= 0x80 && p_ < end_) {
+    for (;;) {
+      const auto u = static_cast<unsigned char>(*p_);
+      if (u < 0x80) {
+        if (p_ >= end_ || (kTable.c[u] & kNameCont) == 0)
+          break;
+        ++p_;
+        ++chars;
+        continue;
+      }
+      const char* q = p_;
+      const uint32_t cp = decode(q);
+      if (!is_class(cp, kNameCont))
         break;
-      ++p_;
+      ascii = false;
+      p_ = q;
       ++chars;
-      continue;
     }
-    const char* q = p_;
-    const uint32_t cp = decode(q);
-    if (!is_class(cp, kNameCont))
-      break;
-    ascii = false;
-    p_ = q;
-    ++chars;
   }
+  if (p_ > end_)
+    p_ = end_;
   if (var) {
     t.kind = Tok::Var;
     return;
   }
-  const std::string_view text(start, static_cast<size_t>(p_ - start));
-  if (ascii && is_reserved(text)) {
-    t.kind = text == "fun" ? Tok::Fun : Tok::Reserved;
+  const size_t len = static_cast<size_t>(p_ - start);
+  if (ascii && is_reserved(start, len)) {
+    t.kind = (len == 3 && std::memcmp(start, "fun", 3) == 0) ? Tok::Fun : Tok::Reserved;
     return;
   }
   if (chars > 255) {
@@ -618,11 +632,11 @@ void Parser::lex_name(Token& t, bool var) {
   }
   t.kind = Tok::Atom;
   if (!latin1_ || ascii) {
-    t.atom = doc_.atoms.intern(text, chars);
+    t.atom = doc_.atoms.intern(std::string_view(start, len), chars);
   } else {
     scratch_.clear();
-    for (char ch : text)
-      detail::append_utf8(scratch_, static_cast<unsigned char>(ch));
+    for (const char* k = start; k < p_; ++k)
+      detail::append_utf8(scratch_, static_cast<unsigned char>(*k));
     t.atom = doc_.atoms.intern(scratch_, chars);
   }
 }

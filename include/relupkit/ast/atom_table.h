@@ -24,7 +24,21 @@ public:
   AtomTable();
 
   /// The atom with text `utf8`, created if new. `chars` is its length in code points.
-  Atom intern(std::string_view utf8, uint32_t chars);
+  Atom intern(std::string_view utf8, uint32_t chars) {
+    const uint64_t h = hash(utf8.data(), utf8.size());
+    const auto tag = static_cast<uint32_t>(h >> 32);
+    for (uint64_t i = h & mask_;; i = (i + 1) & mask_) {
+      const uint64_t slot = slots_[i];
+      if (slot == 0)
+        return insert(utf8, chars, h, i);
+      if (static_cast<uint32_t>(slot >> 32) == tag) {
+        const auto id = static_cast<uint32_t>(slot) - 1;
+        const Entry& e = entries_[id];
+        if (e.size == utf8.size() && equal(e.text, utf8.data(), e.size))
+          return Atom{id};
+      }
+    }
+  }
   /// The atom with ASCII text `text`.
   Atom intern(std::string_view text) { return intern(text, static_cast<uint32_t>(text.size())); }
 
@@ -33,20 +47,60 @@ public:
   uint32_t chars(Atom a) const { return entries_[a.id].chars; }
   size_t size() const { return entries_.size(); }
 
-  static uint64_t hash(const char* p, size_t n);
+  /// A fast 64-bit hash (wyhash-style multiply-mix over 8-byte words).
+  static uint64_t hash(const char* p, size_t n) {
+    constexpr uint64_t k0 = 0xa0761d6478bd642full, k1 = 0xe7037ed1a0b428dbull;
+    uint64_t h = k0 ^ n;
+    while (n >= 8) {
+      h = mix(h ^ load64(p), k1);
+      p += 8;
+      n -= 8;
+    }
+    if (n > 0) {
+      uint64_t tail = 0;
+      std::memcpy(&tail, p, n);
+      h = mix(h ^ tail, k1 ^ n);
+    }
+    return mix(h, k0);
+  }
 
 private:
   struct Entry {
     const char* text;
     uint32_t size;
     uint32_t chars;
-    uint64_t hash;
   };
+  static uint64_t load64(const char* p) {
+    uint64_t v;
+    std::memcpy(&v, p, 8);
+    return v;
+  }
+  static uint64_t mix(uint64_t a, uint64_t b) {
+    const __uint128_t r = static_cast<__uint128_t>(a) * b;
+    return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
+  }
+  static bool equal(const char* a, const char* b, size_t n) {
+    while (n >= 8) {
+      if (load64(a) != load64(b))
+        return false;
+      a += 8;
+      b += 8;
+      n -= 8;
+    }
+    while (n > 0) {
+      if (*a++ != *b++)
+        return false;
+      --n;
+    }
+    return true;
+  }
+  Atom insert(std::string_view utf8, uint32_t chars, uint64_t h, uint64_t slot);
   void rehash();
 
   Arena pool_;
   std::vector<Entry> entries_;
-  std::vector<uint32_t> slots_; // id + 1, 0 = empty
+  std::vector<uint64_t> hashes_;
+  std::vector<uint64_t> slots_; // (hash >> 32) << 32 | (id + 1); 0 = empty
   uint64_t mask_ = 0;
 };
 
