@@ -23,6 +23,10 @@
 #include <cctype>
 #include <cstring>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include <fmt/format.h>
 
 #include "values.h"
@@ -70,6 +74,55 @@ struct CharTable {
 constexpr CharTable kTable{};
 
 inline bool is_class(uint32_t cp, uint8_t cls) { return cp < 256 && (kTable.c[cp] & cls) != 0; }
+
+// Bulk scanning, 16 bytes at a time with SSE2 where available. Both may read
+// up to 15 bytes past the position they stop at; SourceBuffer's zero padding
+// makes that safe for any position up to the end of the input.
+
+/// First byte at or after `p` that is not ASCII whitespace (0..32).
+inline const char* skip_ascii_white(const char* p) {
+#ifdef __SSE2__
+  const __m128i space = _mm_set1_epi8(32);
+  for (;;) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i ws = _mm_cmpeq_epi8(_mm_max_epu8(x, space), space); // x <= 32
+    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(ws));
+    if (mask != 0xFFFFu)
+      return p + __builtin_ctz(~mask);
+    p += 16;
+  }
+#else
+  while (static_cast<unsigned char>(*p) <= 32)
+    ++p;
+  return p;
+#endif
+}
+
+/// First byte at or after `p` that is not an ASCII name character
+/// ([a-zA-Z0-9_@]); NUL and non-ASCII bytes stop it.
+inline const char* skip_ascii_name(const char* p) {
+#ifdef __SSE2__
+  auto in = [](__m128i x, char lo, char hi) {
+    return _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(static_cast<char>(lo - 1))),
+                         _mm_cmplt_epi8(x, _mm_set1_epi8(static_cast<char>(hi + 1))));
+  };
+  for (;;) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i m = _mm_or_si128(
+        _mm_or_si128(in(x, 'a', 'z'), in(x, '@', 'Z')),
+        _mm_or_si128(in(x, '0', '9'), _mm_cmpeq_epi8(x, _mm_set1_epi8('_'))));
+    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(m));
+    if (mask != 0xFFFFu)
+      return p + __builtin_ctz(~mask);
+    p += 16;
+  }
+#else
+  while (static_cast<unsigned char>(*p) < 0x80 &&
+         (kTable.c[static_cast<unsigned char>(*p)] & kNameCont) != 0)
+    ++p;
+  return p;
+#endif
+}
 
 // ---------------------------------------------------------------------------
 // Encoding.
@@ -213,21 +266,55 @@ size_t find_invalid_utf8(std::string_view text) {
 
 bool is_reserved(const char* w, size_t n) {
   // Erlang's reserved words, by length (none is shorter than 2 or longer than 7).
-  static constexpr std::string_view kWords[] = {
-      "if", "of", "or",                                                   // 2
-      "and", "bor", "bsl", "bsr", "div", "end", "fun", "let", "not", "rem", // 3
-      "try", "xor",                                                         // 3
-      "band", "bnot", "bxor", "case", "cond", "when",                      // 4
-      "after", "begin", "catch",                                          // 5
-      "orelse",                                                            // 6
-      "andalso", "receive"};                                              // 7
-  if (n < 2 || n > 7)
-    return false;
-  const std::string_view word(w, n);
-  for (std::string_view k : kWords)
-    if (k.size() == n && k == word)
-      return true;
-  return false;
+  auto is = [w](const char* k, size_t len) { return std::memcmp(w, k, len) == 0; };
+  switch (n) {
+    case 2:
+      return is("if", 2) || is("of", 2) || is("or", 2);
+    case 3:
+      switch (w[0]) {
+        case 'a':
+          return is("and", 3);
+        case 'b':
+          return is("bor", 3) || is("bsl", 3) || is("bsr", 3);
+        case 'd':
+          return is("div", 3);
+        case 'e':
+          return is("end", 3);
+        case 'f':
+          return is("fun", 3);
+        case 'l':
+          return is("let", 3);
+        case 'n':
+          return is("not", 3);
+        case 'r':
+          return is("rem", 3);
+        case 't':
+          return is("try", 3);
+        case 'x':
+          return is("xor", 3);
+        default:
+          return false;
+      }
+    case 4:
+      switch (w[0]) {
+        case 'b':
+          return is("band", 4) || is("bnot", 4) || is("bxor", 4);
+        case 'c':
+          return is("case", 4) || is("cond", 4);
+        case 'w':
+          return is("when", 4);
+        default:
+          return false;
+      }
+    case 5:
+      return is("after", 5) || is("begin", 5) || is("catch", 5);
+    case 6:
+      return is("orelse", 6);
+    case 7:
+      return is("andalso", 7) || is("receive", 7);
+    default:
+      return false;
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -263,16 +350,18 @@ enum class Tok : uint8_t {
   Other,
 };
 
+/// A token; only the fields its kind uses are set (no initialisation on the
+/// hot path).
 struct Token {
-  Tok kind = Tok::End;
-  uint32_t begin = 0, end = 0;
-  ast::Atom atom{};      // Atom
-  int64_t ival = 0;      // Integer, Char (when !big)
-  bool big = false;      // Integer does not fit: see big_value
-  double fval = 0;       // Float
-  const char* str = nullptr; // String: UTF-8 text (source or scratch)
-  uint32_t str_bytes = 0, str_chars = 0;
-  bool str_copied = false; // str points into the scratch buffer
+  Tok kind;
+  uint32_t begin, end;
+  ast::Atom atom;       // Atom
+  int64_t ival;         // Integer, Char (when !big)
+  bool big;             // Integer does not fit: see big_value_
+  double fval;          // Float
+  const char* str;      // String: UTF-8 text (source or scratch)
+  uint32_t str_bytes, str_chars;
+  bool str_copied;      // str points into the scratch buffer
 };
 
 enum Flags : uint8_t {
@@ -359,7 +448,7 @@ private:
   const char* p_;
   const char* end_;
   bool latin1_ = false;
-  Token la_;
+  Token la_{};
   bool has_la_ = false;
   bool failed_ = false;
   Err err_;
@@ -402,10 +491,11 @@ inline uint32_t Parser::decode(const char*& q) const {
 /// Skips whitespace and comments; false at end of input.
 bool Parser::skip_white() {
   for (;;) {
-    while (p_ < end_ && static_cast<unsigned char>(*p_) <= 32)
-      ++p_;
-    if (p_ >= end_)
+    p_ = skip_ascii_white(p_);
+    if (p_ >= end_) {
+      p_ = end_;
       return false;
+    }
     const auto c = static_cast<unsigned char>(*p_);
     if (c == '%') {
       const char* start = p_;
@@ -589,10 +679,8 @@ void Parser::lex(Token& t) {
 
 void Parser::lex_name(Token& t, bool var) {
   const char* start = p_;
-  // ASCII name characters; the NUL padding after the input stops the loop.
-  while ((kTable.c[static_cast<unsigned char>(*p_)] & kNameCont) != 0 &&
-         static_cast<unsigned char>(*p_) < 0x80)
-    ++p_;
+  // ASCII name characters; the NUL padding after the input stops the scan.
+  p_ = skip_ascii_name(p_);
   bool ascii = true;
   uint32_t chars = static_cast<uint32_t>(p_ - start);
   if (static_cast<unsigned char>(*p_) >= 0x80 && p_ < end_) {

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <new>
@@ -14,7 +15,7 @@ namespace relupkit::ast {
 
 /// Bump-allocates from large chunks; objects must be trivially destructible.
 ///
-/// Chunks grow geometrically (64 KiB up to 4 MiB) so that a small file costs
+/// Chunks grow geometrically (64 KiB up to 8 MiB) so that a small file costs
 /// little and a large one costs few system allocations.
 class Arena {
 public:
@@ -63,19 +64,28 @@ public:
   size_t reserved_bytes() const { return reserved_; }
 
 private:
+  struct Free {
+    void operator()(char* p) const { std::free(p); }
+  };
+  using Chunk = std::unique_ptr<char, Free>;
+
   void grow(size_t need) {
     size_t size = next_chunk_;
-    if (next_chunk_ < (size_t(4) << 20))
+    if (next_chunk_ < kMaxChunk)
       next_chunk_ *= 2;
     if (size < need)
-      size = need;
-    chunks_.emplace_back(new char[size]);
+      size = (need + kHuge - 1) / kHuge * kHuge;
+    chunks_.push_back(allocate_chunk(size));
     cur_ = chunks_.back().get();
     end_ = cur_ + size;
     reserved_ += size;
   }
+  static Chunk allocate_chunk(size_t size);
 
-  std::vector<std::unique_ptr<char[]>> chunks_;
+  static constexpr size_t kHuge = size_t(64) << 10; ///< rounding of oversized chunks
+  static constexpr size_t kMaxChunk = size_t(8) << 20;
+
+  std::vector<Chunk> chunks_;
   char* cur_ = nullptr;
   char* end_ = nullptr;
   size_t next_chunk_ = size_t(64) << 10;
