@@ -79,11 +79,12 @@ inline bool is_class(uint32_t cp, uint8_t cls) { return cp < 256 && (kTable.c[cp
 // up to 15 bytes past the position they stop at; SourceBuffer's zero padding
 // makes that safe for any position up to the end of the input.
 
-/// First byte at or after `p` that is not ASCII whitespace (0..32).
-inline const char* skip_ascii_white(const char* p) {
+/// First byte at or after `p` that is not ASCII whitespace (0..32), or a
+/// position at or past `end` (the zero padding counts as whitespace).
+inline const char* skip_ascii_white(const char* p, const char* end) {
 #ifdef __SSE2__
   const __m128i space = _mm_set1_epi8(32);
-  for (;;) {
+  while (p < end) {
     const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
     const __m128i ws = _mm_cmpeq_epi8(_mm_max_epu8(x, space), space); // x <= 32
     const auto mask = static_cast<unsigned>(_mm_movemask_epi8(ws));
@@ -91,8 +92,9 @@ inline const char* skip_ascii_white(const char* p) {
       return p + __builtin_ctz(~mask);
     p += 16;
   }
+  return p;
 #else
-  while (static_cast<unsigned char>(*p) <= 32)
+  while (p < end && static_cast<unsigned char>(*p) <= 32)
     ++p;
   return p;
 #endif
@@ -491,7 +493,7 @@ inline uint32_t Parser::decode(const char*& q) const {
 /// Skips whitespace and comments; false at end of input.
 bool Parser::skip_white() {
   for (;;) {
-    p_ = skip_ascii_white(p_);
+    p_ = skip_ascii_white(p_, end_);
     if (p_ >= end_) {
       p_ = end_;
       return false;
