@@ -1,36 +1,42 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "relupkit/ast/atom_table.h"
 
+#include <cstddef>
+
 namespace relupkit::ast {
 
 AtomTable::AtomTable() {
-  slots_.assign(1024, 0);
+  slots_.assign(1024, Slot{0, nullptr});
   mask_ = slots_.size() - 1;
   entries_.reserve(256);
-  hashes_.reserve(256);
 }
 
 Atom AtomTable::insert(std::string_view utf8, uint32_t chars, uint64_t h, uint64_t slot) {
-  char* copy = static_cast<char*>(pool_.allocate(utf8.size() + 1, 1));
-  std::memcpy(copy, utf8.data(), utf8.size());
-  copy[utf8.size()] = '\0';
+  const size_t text_bytes = utf8.size() + 1 < 8 ? 8 : utf8.size() + 1;
+  auto* rec = static_cast<Rec*>(pool_.allocate(offsetof(Rec, text) + text_bytes, alignof(Rec)));
   const auto id = static_cast<uint32_t>(entries_.size());
-  entries_.push_back(Entry{copy, static_cast<uint32_t>(utf8.size()), chars});
-  hashes_.push_back(h);
-  slots_[slot] = ((h >> 32) << 32) | (uint64_t(id) + 1);
+  rec->id = id;
+  rec->size = static_cast<uint32_t>(utf8.size());
+  std::memset(rec->text, 0, text_bytes);
+  std::memcpy(rec->text, utf8.data(), utf8.size());
+  entries_.push_back(Entry{rec->text, rec->size, chars});
+  slots_[slot] = Slot{h, rec};
   if (entries_.size() * 2 > slots_.size())
     rehash();
   return Atom{id};
 }
 
 void AtomTable::rehash() {
-  slots_.assign(slots_.size() * 2, 0);
+  std::vector<Slot> old(slots_.size() * 2, Slot{0, nullptr});
+  old.swap(slots_);
   mask_ = slots_.size() - 1;
-  for (uint32_t id = 0; id < entries_.size(); ++id) {
-    uint64_t i = hashes_[id] & mask_;
-    while (slots_[i] != 0)
+  for (const Slot& s : old) {
+    if (s.rec == nullptr)
+      continue;
+    uint64_t i = s.hash & mask_;
+    while (slots_[i].rec != nullptr)
       i = (i + 1) & mask_;
-    slots_[i] = ((hashes_[id] >> 32) << 32) | (uint64_t(id) + 1);
+    slots_[i] = s;
   }
 }
 

@@ -26,17 +26,13 @@ public:
   /// The atom with text `utf8`, created if new. `chars` is its length in code points.
   Atom intern(std::string_view utf8, uint32_t chars) {
     const uint64_t h = hash(utf8.data(), utf8.size());
-    const auto tag = static_cast<uint32_t>(h >> 32);
     for (uint64_t i = h & mask_;; i = (i + 1) & mask_) {
-      const uint64_t slot = slots_[i];
-      if (slot == 0)
+      const Slot& slot = slots_[i];
+      if (slot.rec == nullptr)
         return insert(utf8, chars, h, i);
-      if (static_cast<uint32_t>(slot >> 32) == tag) {
-        const auto id = static_cast<uint32_t>(slot) - 1;
-        const Entry& e = entries_[id];
-        if (e.size == utf8.size() && equal(e.text, utf8.data(), e.size))
-          return Atom{id};
-      }
+      if (slot.hash == h && slot.rec->size == utf8.size() &&
+          equal(slot.rec->text, utf8.data(), utf8.size()))
+        return Atom{slot.rec->id};
     }
   }
   /// The atom with ASCII text `text`.
@@ -56,10 +52,12 @@ public:
       p += 8;
       n -= 8;
     }
-    if (n > 0) {
-      uint64_t tail = 0;
-      std::memcpy(&tail, p, n);
-      h = mix(h ^ tail, k1 ^ n);
+    if (n >= 4) {
+      // Two overlapping 4-byte loads cover 4..7 bytes without a memcpy call.
+      h = mix(h ^ ((uint64_t(load32(p)) << 32) | load32(p + n - 4)), k1 ^ n);
+    } else if (n > 0) {
+      const auto* u = reinterpret_cast<const unsigned char*>(p);
+      h = mix(h ^ ((uint64_t(u[0]) << 16) | (uint64_t(u[n >> 1]) << 8) | u[n - 1]), k1 ^ n);
     }
     return mix(h, k0);
   }
@@ -70,9 +68,24 @@ private:
     uint32_t size;
     uint32_t chars;
   };
+  /// An atom's record in the pool: the probe reads it and its text together.
+  struct Rec {
+    uint32_t id;
+    uint32_t size;
+    char text[8]; ///< `size` bytes (at least 8 allocated), NUL-terminated
+  };
+  struct Slot {
+    uint64_t hash;
+    const Rec* rec; ///< null: empty
+  };
   static uint64_t load64(const char* p) {
     uint64_t v;
     std::memcpy(&v, p, 8);
+    return v;
+  }
+  static uint32_t load32(const char* p) {
+    uint32_t v;
+    std::memcpy(&v, p, 4);
     return v;
   }
   static uint64_t mix(uint64_t a, uint64_t b) {
@@ -99,8 +112,7 @@ private:
 
   Arena pool_;
   std::vector<Entry> entries_;
-  std::vector<uint64_t> hashes_;
-  std::vector<uint64_t> slots_; // (hash >> 32) << 32 | (id + 1); 0 = empty
+  std::vector<Slot> slots_;
   uint64_t mask_ = 0;
 };
 
