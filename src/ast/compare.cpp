@@ -58,7 +58,7 @@ enum Class : uint8_t {
 /// or a position inside a list.
 struct Val {
   enum Kind : uint8_t { Term_, Char_, Cursor_ } kind;
-  uint32_t pos = 0;      ///< Cursor_: element index (ListTerm) or byte offset (StringTerm)
+  uint32_t pos = 0;        ///< Cursor_: element index (ListTerm) or byte offset (StringTerm)
   const Term* t = nullptr; ///< Term_ / Cursor_
   int64_t ch = 0;          ///< Char_
 };
@@ -260,13 +260,164 @@ struct Task {
   CompareMode mode;
 };
 
+// ---------------------------------------------------------------------------
+// HAMT order of maps with more than 32 keys.
+//
+// OTP 25 keeps a map of up to 32 keys as a sorted "flatmap" and a larger one
+// as a hash trie keyed by make_internal_hash(Key, 0) (erts utils.c), four bits
+// per level starting from the low bits; maps:iterator/1 walks the trie in
+// index order. This is a port of make_internal_hash for the 64-bit emulator
+// without the CRC32C mixer (the build OTP 25 ships). Atoms hash by their
+// index in the running VM's atom table and external funs by an address, so a
+// map with such keys has no order that can be computed from the text; those
+// maps (and keys holding maps of more than 32 keys) fall back to key order.
+
+constexpr uint32_t kHConst = 0x9e3779b9u;
+constexpr uint32_t kHConst4 = 0x78dde6e4u;
+constexpr uint32_t kHConst9 = 0x8ff34781u;
+constexpr uint32_t kHConst10 = 0x2e2ac13au;
+constexpr uint32_t kHConst11 = 0xcc623af3u;
+constexpr uint32_t kHConst12 = 0x6a99b4acu;
+constexpr uint32_t kHConst13 = 0x08d12e65u;
+constexpr uint32_t kHConst15 = 0x454021d7u;
+constexpr uint32_t kHConst16 = 0xe3779b90u;
+constexpr uint32_t kHConst17 = 0x81af1549u;
+constexpr uint32_t kHConst18 = 0x1fe68f02u;
+constexpr uint32_t kHConst22 = 0x98c475e6u;
+constexpr uint32_t kInternalHashSalt = 3432918353u;
+constexpr uint64_t kNilTerm = 0x3B; // [] as an OTP 25 term word (checked against its map order)
+constexpr int64_t kMaxSmall = (int64_t(1) << 59) - 1;
+constexpr int64_t kMinSmall = -(int64_t(1) << 59);
+
+// Bob Jenkins' mix, as erts's MIX macro.
+inline void jenkins_mix(uint32_t& a, uint32_t& b, uint32_t& c) {
+  a -= b;
+  a -= c;
+  a ^= (c >> 13);
+  b -= c;
+  b -= a;
+  b ^= (a << 8);
+  c -= a;
+  c -= b;
+  c ^= (b >> 13);
+  a -= b;
+  a -= c;
+  a ^= (c >> 12);
+  b -= c;
+  b -= a;
+  b ^= (a << 16);
+  c -= a;
+  c -= b;
+  c ^= (b >> 5);
+  a -= b;
+  a -= c;
+  a ^= (c >> 3);
+  b -= c;
+  b -= a;
+  b ^= (a << 10);
+  c -= a;
+  c -= b;
+  c ^= (b >> 15);
+}
+
+inline void hash2(uint32_t& hash, uint32_t x, uint32_t y, uint32_t k) {
+  uint32_t a = k + x;
+  uint32_t b = k + y;
+  jenkins_mix(a, b, hash);
+}
+
+inline void const_hash(uint32_t& hash, uint32_t k) {
+  hash ^= k;
+  hash = (hash << 17) ^ (hash >> 15);
+}
+
+inline void hash_immediate(uint32_t& hash, uint64_t term) {
+  hash2(hash, static_cast<uint32_t>(term), static_cast<uint32_t>(term >> 32), kHConst);
+}
+
+/// erts block_hash (Jenkins lookup2) of `n` bytes.
+uint32_t block_hash(const uint8_t* k, uint64_t n, uint32_t initval) {
+  uint32_t a = kHConst, b = kHConst, c = initval;
+  const uint64_t full = n - n % 12;
+  auto word = [&](uint64_t i) {
+    return uint32_t(k[i]) | uint32_t(k[i + 1]) << 8 | uint32_t(k[i + 2]) << 16 |
+           uint32_t(k[i + 3]) << 24;
+  };
+  uint64_t i = 0;
+  for (; i < full; i += 12) {
+    a += word(i);
+    b += word(i + 4);
+    c += word(i + 8);
+    jenkins_mix(a, b, c);
+  }
+  c += static_cast<uint32_t>(n);
+  const uint8_t* r = k + i;
+  switch (n - full) { // all cases fall through
+    case 11:
+      c += uint32_t(r[10]) << 24;
+      [[fallthrough]];
+    case 10:
+      c += uint32_t(r[9]) << 16;
+      [[fallthrough]];
+    case 9:
+      c += uint32_t(r[8]) << 8;
+      [[fallthrough]];
+    case 8:
+      b += uint32_t(r[7]) << 24;
+      [[fallthrough]];
+    case 7:
+      b += uint32_t(r[6]) << 16;
+      [[fallthrough]];
+    case 6:
+      b += uint32_t(r[5]) << 8;
+      [[fallthrough]];
+    case 5:
+      b += r[4];
+      [[fallthrough]];
+    case 4:
+      a += uint32_t(r[3]) << 24;
+      [[fallthrough]];
+    case 3:
+      a += uint32_t(r[2]) << 16;
+      [[fallthrough]];
+    case 2:
+      a += uint32_t(r[1]) << 8;
+      [[fallthrough]];
+    case 1:
+      a += r[0];
+      break;
+    default:
+      break;
+  }
+  jenkins_mix(a, b, c);
+  return c;
+}
+
+/// A byte-sized small integer (erts is_byte) held by a resolved value.
+inline bool resolved_byte(const Resolved& r, uint32_t& out) {
+  if (r.cls != kNumber)
+    return false;
+  int64_t v;
+  if (r.t == nullptr) {
+    v = r.ch;
+  } else if (r.t->kind == TermKind::Integer && r.t->cast<IntegerTerm>()->big == nullptr) {
+    v = r.t->cast<IntegerTerm>()->value;
+  } else {
+    return false;
+  }
+  if (v < 0 || v > 255)
+    return false;
+  out = static_cast<uint32_t>(v);
+  return true;
+}
+
 } // namespace
 
 struct TermComparator::Impl {
   const AtomTable& atoms;
   std::unordered_map<const MapTerm*, std::vector<MapEntry>> sorted;
-  std::vector<Task> tasks;         // reused by compare()
-  std::vector<const Term*> walk;   // reused by prepare()
+  std::vector<Task> tasks;          // reused by compare()
+  std::vector<const Term*> walk;    // reused by prepare()
   std::vector<const MapTerm*> post; // reused by prepare()
 
   explicit Impl(const AtomTable& a) : atoms(a) {}
@@ -275,6 +426,7 @@ struct TermComparator::Impl {
   const std::vector<MapEntry>& entries(const MapTerm& m);
   void prepare(const MapTerm& m);
   std::vector<MapEntry> sort_entries(const MapTerm& m);
+  bool internal_hash(const Term* key, uint32_t salt, uint32_t& out);
 };
 
 int TermComparator::Impl::compare(const Term* a, const Term* b, CompareMode mode) {
@@ -444,6 +596,159 @@ std::vector<MapEntry> TermComparator::Impl::sort_entries(const MapTerm& m) {
   return out;
 }
 
+// make_internal_hash(Key, Salt); false when the key holds an atom, a fun or a
+// map of more than 32 keys (no reproducible hash, see above).
+bool TermComparator::Impl::internal_hash(const Term* key, uint32_t salt, uint32_t& out) {
+  uint32_t hash = salt ^ kInternalHashSalt;
+  struct Item {
+    Val v;
+    bool cdr_marker;
+  };
+  std::vector<Item> stack;
+  Val cur = term_val(key);
+  for (;;) {
+    const Resolved r = resolve(cur);
+    bool next_from_stack = true;
+    switch (r.cls) {
+      case kNumber: {
+        if (r.t == nullptr) {
+          hash_immediate(hash, (static_cast<uint64_t>(r.ch) << 4) | 0xF);
+        } else if (r.t->kind == TermKind::Float) {
+          double d = r.t->cast<FloatTerm>()->value;
+          if (d == 0.0)
+            d = 0.0; // positive zero
+          uint64_t bits;
+          std::memcpy(&bits, &d, sizeof bits);
+          hash2(hash, static_cast<uint32_t>(bits), static_cast<uint32_t>(bits >> 32), kHConst12);
+        } else {
+          const auto* i = r.t->cast<IntegerTerm>();
+          if (i->big == nullptr && i->value >= kMinSmall && i->value <= kMaxSmall) {
+            hash_immediate(hash, (static_cast<uint64_t>(i->value) << 4) | 0xF);
+          } else {
+            // A bignum: its 64-bit digits, low first, as (low, high) halves.
+            bool negative;
+            std::vector<uint32_t> limbs;
+            if (i->big == nullptr) {
+              negative = i->value < 0;
+              const uint64_t mag =
+                  negative ? 0 - static_cast<uint64_t>(i->value) : static_cast<uint64_t>(i->value);
+              limbs = {static_cast<uint32_t>(mag), static_cast<uint32_t>(mag >> 32)};
+            } else {
+              negative = i->big->negative;
+              limbs.assign(i->big->limbs, i->big->limbs + i->big->size);
+            }
+            if (limbs.size() % 2 != 0)
+              limbs.push_back(0);
+            const uint32_t con = negative ? kHConst10 : kHConst11;
+            for (size_t k = 0; k < limbs.size(); k += 2)
+              hash2(hash, limbs[k], limbs[k + 1], con);
+          }
+        }
+        break;
+      }
+      case kAtom:
+      case kFun:
+        return false;
+      case kNil:
+        hash_immediate(hash, kNilTerm);
+        break;
+      case kCons: {
+        // Runs of byte-sized integers are hashed four at a time.
+        int c = 0;
+        uint32_t sh = 0;
+        Resolved cell = r;
+        uint32_t byte = 0;
+        bool ended = false; // the list ended (in [] or an improper tail) after bytes
+        Val rest{};
+        while (resolved_byte(resolve(cell.head), byte)) {
+          sh = (sh << 8) + byte;
+          if (c == 3) {
+            hash2(hash, sh, 0, kHConst4);
+            c = 0;
+            sh = 0;
+          } else {
+            ++c;
+          }
+          const Resolved next = resolve(cell.tail);
+          if (next.cls != kCons) {
+            ended = true;
+            rest = cell.tail;
+            break;
+          }
+          cell = next;
+        }
+        if (c > 0)
+          hash2(hash, sh, static_cast<uint32_t>(c), kHConst22);
+        if (ended) {
+          cur = rest; // hash the tail itself ([] or an improper tail)
+          next_from_stack = false;
+          break;
+        }
+        const_hash(hash, kHConst17);
+        stack.push_back(Item{cell.tail, false});
+        if (resolve(cell.tail).cls != kCons)
+          stack.push_back(Item{Val{}, true});
+        cur = cell.head;
+        next_from_stack = false;
+        break;
+      }
+      case kTuple: {
+        const auto* t = r.t->cast<TupleTerm>();
+        hash2(hash, t->size, 0, kHConst9);
+        if (t->size == 0)
+          break;
+        for (uint32_t k = t->size; k-- > 1;)
+          stack.push_back(Item{term_val(t->elems[k]), false});
+        cur = term_val(t->elems[0]);
+        next_from_stack = false;
+        break;
+      }
+      case kMap: {
+        const std::vector<MapEntry>& e = entries(*r.t->cast<MapTerm>());
+        if (e.size() > 32)
+          return false;
+        hash2(hash, static_cast<uint32_t>(e.size()), 0, kHConst16);
+        for (size_t k = e.size(); k-- > 0;) {
+          stack.push_back(Item{term_val(e[k].second), false});
+          stack.push_back(Item{term_val(e[k].first), false});
+        }
+        break;
+      }
+      case kBits: {
+        const auto* b = r.t->cast<BinaryTerm>();
+        const uint32_t con = kHConst13 + hash;
+        const uint64_t sz = b->bits / 8;
+        const auto bitsize = static_cast<uint32_t>(b->bits % 8);
+        if (b->bits == 0) {
+          hash = con;
+        } else {
+          hash = block_hash(b->data, sz, con);
+          if (bitsize > 0)
+            hash2(hash, bitsize, uint32_t(b->data[sz]) >> (8 - bitsize), kHConst15);
+        }
+        break;
+      }
+    }
+    if (!next_from_stack)
+      continue;
+    // pop_next
+    for (;;) {
+      if (stack.empty()) {
+        out = hash;
+        return true;
+      }
+      const Item it = stack.back();
+      stack.pop_back();
+      if (it.cdr_marker) {
+        const_hash(hash, kHConst18);
+        continue;
+      }
+      cur = it.v;
+      break;
+    }
+  }
+}
+
 TermComparator::TermComparator(const AtomTable& atoms) : impl_(std::make_unique<Impl>(atoms)) {}
 TermComparator::~TermComparator() = default;
 
@@ -456,7 +761,36 @@ const std::vector<MapEntry>& TermComparator::sorted_entries(const MapTerm& m) {
 }
 
 std::vector<MapEntry> TermComparator::iteration_order(const MapTerm& m) {
-  return impl_->entries(m);
+  std::vector<MapEntry> e = impl_->entries(m);
+  if (e.size() <= 32)
+    return e; // a flatmap: key order
+  // A HAMT: the order of the hash nibbles, lowest first; ties (equal 32-bit
+  // hashes) go one level deeper with the next salt.
+  struct Keyed {
+    MapEntry entry;
+    uint64_t rev[2]; // nibble-reversed hashes with salts 0 and 1
+  };
+  std::vector<Keyed> keyed;
+  keyed.reserve(e.size());
+  for (const MapEntry& entry : e) {
+    Keyed k{entry, {0, 0}};
+    for (uint32_t salt = 0; salt < 2; ++salt) {
+      uint32_t h = 0;
+      if (!impl_->internal_hash(entry.first, salt, h))
+        return e; // no reproducible order: keep key order
+      uint64_t r = 0;
+      for (int nib = 0; nib < 8; ++nib)
+        r = (r << 4) | ((h >> (4 * nib)) & 0xF);
+      k.rev[salt] = r;
+    }
+    keyed.push_back(k);
+  }
+  std::stable_sort(keyed.begin(), keyed.end(), [](const Keyed& a, const Keyed& b) {
+    return a.rev[0] != b.rev[0] ? a.rev[0] < b.rev[0] : a.rev[1] < b.rev[1];
+  });
+  for (size_t i = 0; i < keyed.size(); ++i)
+    e[i] = keyed[i].entry;
+  return e;
 }
 
 int compare_terms(const AtomTable& atoms, const Term* a, const Term* b, CompareMode mode) {

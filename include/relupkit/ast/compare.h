@@ -49,9 +49,13 @@ public:
   /// the comparator.
   const std::vector<MapEntry>& sorted_entries(const MapTerm& m);
 
-  /// The pairs of `m` in the order OTP 25's `maps:iterator/1` visits them, which
-  /// is the order `~p` prints them in: map-key order for maps of at most 32
-  /// keys, internal-hash (HAMT) order for larger ones.
+  /// The pairs of `m` in the order OTP 25's `maps:iterator/1` visits them,
+  /// which is the order `~p` prints them in: map-key order for maps of at most
+  /// 32 keys, the order of OTP's internal hash (its HAMT) for larger ones.
+  ///
+  /// A large map whose keys contain atoms or funs has no computable OTP order
+  /// (erts hashes atoms by their index in the running VM's atom table); such a
+  /// map comes back in map-key order.
   std::vector<MapEntry> iteration_order(const MapTerm& m);
 
 private:

@@ -24,7 +24,9 @@ void print_term(std::string& out, const ast::Document& doc, const ast::Term* ter
                 const PrintOptions& options = {});
 
 /// The whole document in canonical style: the leading encoding-comment line if
-/// the source had one, then each term as `~tp.~n`.
+/// the source had one, then each term as `~tp.~n`. The terms are UTF-8, or
+/// Latin-1 when the document declares `%% coding: latin-1` (so that
+/// file:consult reads the output back as the same terms).
 std::string print_canonical(const ast::Document& doc, const PrintOptions& options = {});
 
 } // namespace relupkit::print

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: Apache-2.0
+// Erlang term order over the AST (relupkit/ast/compare.h).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+
+#include "print_test_util.h"
+#include "relupkit/ast/compare.h"
+
+namespace relupkit {
+namespace {
+
+using ast::CompareMode;
+using test::TermBuilder;
+
+int cmp(const ast::Document& doc,
+        const ast::Term* a,
+        const ast::Term* b,
+        CompareMode mode = CompareMode::Standard) {
+  return ast::compare_terms(doc.atoms, a, b, mode);
+}
+
+/// Parses one term.
+struct One {
+  std::unique_ptr<ast::Document> doc;
+  const ast::Term* term = nullptr;
+};
+
+TEST(TermOrder, OrdersTypeClasses) {
+  // number < atom < fun < tuple < map < [] < list < bitstring
+  std::string error;
+  auto doc = test::parse_text("[1, 2.5, a, fun m:f/1, {}, #{}, [], [a], <<>>].", &error);
+  ASSERT_NE(doc, nullptr) << error;
+  const auto* l = doc->terms[0]->cast<ast::ListTerm>();
+  for (uint32_t i = 0; i + 1 < l->size; ++i) {
+    EXPECT_EQ(cmp(*doc, l->elems[i], l->elems[i + 1]), -1) << "element " << i;
+    EXPECT_EQ(cmp(*doc, l->elems[i + 1], l->elems[i]), 1) << "element " << i;
+    EXPECT_EQ(cmp(*doc, l->elems[i], l->elems[i]), 0) << "element " << i;
+  }
+}
+
+TEST(TermOrder, ComparesNumbersByValueOrExactly) {
+  ast::Document doc;
+  TermBuilder b{doc};
+  ast::Term* one = b.integer(1);
+  ast::Term* onef = b.floating(1.0);
+  ast::Term* two = b.integer(2);
+  EXPECT_EQ(cmp(doc, one, onef), 0);
+  EXPECT_EQ(cmp(doc, one, onef, CompareMode::Exact), -1);
+  EXPECT_EQ(cmp(doc, two, onef), 1);
+  EXPECT_EQ(cmp(doc, two, onef, CompareMode::Exact), -1); // integers before floats
+  EXPECT_FALSE(ast::exactly_equal(doc.atoms, one, onef));
+  EXPECT_TRUE(ast::exactly_equal(doc.atoms, b.floating(0.0), b.floating(-0.0))); // OTP 25
+  EXPECT_EQ(cmp(doc, b.integer(INT64_MIN), b.integer(INT64_MAX)), -1);
+}
+
+TEST(TermOrder, ComparesBignumsWithFloatsExactly) {
+  std::string error;
+  // 2^70 + 1 against the float 2^70 (1180591620717411303424.0).
+  auto doc =
+      test::parse_text("1180591620717411303425. 1180591620717411303424. -1180591620717411303425. "
+                       "1.180591620717411303424e21. 9223372036854775808. 9.2233720368547758e18.",
+                       &error);
+  ASSERT_NE(doc, nullptr) << error;
+  const auto& t = doc->terms;
+  EXPECT_EQ(cmp(*doc, t[0], t[3]), 1);
+  EXPECT_EQ(cmp(*doc, t[1], t[3]), 0);
+  EXPECT_EQ(cmp(*doc, t[3], t[0]), -1);
+  EXPECT_EQ(cmp(*doc, t[2], t[3]), -1);
+  EXPECT_EQ(cmp(*doc, t[4], t[5]), 0); // 2^63 both ways
+  EXPECT_EQ(cmp(*doc, t[1], t[0]), -1);
+  EXPECT_EQ(cmp(*doc, t[2], t[1]), -1);
+}
+
+TEST(TermOrder, ComparesListsByCells) {
+  std::string error;
+  auto doc = test::parse_text(
+      R"("ab". [97,98]. [$a|"b"]. [97|[98]]. [a|b]. [a,c]. []. "". [a]. [a,b].)", &error);
+  ASSERT_NE(doc, nullptr) << error;
+  const auto& t = doc->terms;
+  EXPECT_EQ(cmp(*doc, t[0], t[1]), 0);
+  EXPECT_EQ(cmp(*doc, t[0], t[2]), 0);
+  EXPECT_EQ(cmp(*doc, t[1], t[3]), 0);
+  EXPECT_EQ(cmp(*doc, t[4], t[5]), -1); // tail b (atom) < [c] (list)
+  EXPECT_EQ(cmp(*doc, t[6], t[7]), 0);  // [] =:= ""
+  EXPECT_EQ(cmp(*doc, t[6], t[8]), -1);
+  EXPECT_EQ(cmp(*doc, t[8], t[9]), -1);
+  EXPECT_EQ(cmp(*doc, t[9], t[0]), 1); // a (atom) > 97 (number)
+}
+
+TEST(TermOrder, ComparesTuplesMapsBinariesAtomsAndFuns) {
+  std::string error;
+  auto doc = test::parse_text(
+      "{b}. {a,a}. #{a => 1}. #{b => 0}. #{a => 2}. #{1 => a}. #{1.0 => a}. "
+      "<<0,1>>. <<1>>. <<1:3>>. z. 'é'. a. aa. fun m:f/2. fun m:g/0. fun n:a/0. fun m:f/3.",
+      &error);
+  ASSERT_NE(doc, nullptr) << error;
+  const auto& t = doc->terms;
+  EXPECT_EQ(cmp(*doc, t[0], t[1]), -1); // size first
+  EXPECT_EQ(cmp(*doc, t[2], t[3]), -1); // keys first
+  EXPECT_EQ(cmp(*doc, t[2], t[4]), -1); // then values
+  // Map keys always compare exactly, even under ==: #{1 => a} < #{1.0 => a}.
+  EXPECT_EQ(cmp(*doc, t[5], t[6]), -1);
+  EXPECT_EQ(cmp(*doc, t[5], t[6], CompareMode::Exact), -1);
+  EXPECT_EQ(cmp(*doc, t[7], t[8]), -1);
+  EXPECT_EQ(cmp(*doc, t[8], t[9]), -1);
+  EXPECT_EQ(cmp(*doc, t[10], t[11]), -1); // code point order
+  EXPECT_EQ(cmp(*doc, t[12], t[13]), -1);
+  EXPECT_EQ(cmp(*doc, t[14], t[15]), -1); // module, then function, then arity
+  EXPECT_EQ(cmp(*doc, t[15], t[16]), -1);
+  EXPECT_EQ(cmp(*doc, t[14], t[17]), -1);
+}
+
+TEST(TermOrder, SortsMapEntriesLastPairWins) {
+  std::string error;
+  auto doc = test::parse_text("#{b => 1, 1.0 => x, a => 2, 1 => y, b => 3, 1 => z}.", &error);
+  ASSERT_NE(doc, nullptr) << error;
+  ast::TermComparator c(doc->atoms);
+  const auto& e = c.sorted_entries(*doc->terms[0]->cast<ast::MapTerm>());
+  ASSERT_EQ(e.size(), 4u);
+  std::string keys;
+  for (const auto& [k, v] : e) {
+    keys += test::print(*doc, k) + "=" + test::print(*doc, v) + " ";
+  }
+  EXPECT_EQ(keys, "1=z 1.0=x a=2 b=3 ");
+}
+
+TEST(TermOrder, ComparesMillionDeepTermsWithoutRecursion) {
+  ast::Document doc;
+  TermBuilder b{doc};
+  ast::Term* x = b.atom("x");
+  ast::Term* y = b.atom("x");
+  ast::Term* z = b.atom("z");
+  ast::Term* m1 = b.map({b.atom("k"), b.integer(1)});
+  ast::Term* m2 = b.map({b.atom("k"), b.integer(1)});
+  for (int i = 0; i < 1000000; ++i) {
+    x = b.tuple({b.list({x})});
+    y = b.tuple({b.list({y})});
+    z = b.tuple({b.list({z})});
+    m1 = b.map({b.atom("k"), m1});
+    m2 = b.map({b.atom("k"), m2});
+  }
+  EXPECT_EQ(cmp(doc, x, y), 0);
+  EXPECT_EQ(cmp(doc, x, z), -1);
+  EXPECT_EQ(cmp(doc, z, y), 1);
+  EXPECT_EQ(cmp(doc, m1, m2), 0);
+}
+
+TEST(TermOrder, ComparesMapsNestedInKeys) {
+  // Sorting a map whose keys are maps whose keys are maps ... stays iterative.
+  ast::Document doc;
+  TermBuilder b{doc};
+  ast::Term* k1 = b.atom("a");
+  ast::Term* k2 = b.atom("b");
+  for (int i = 0; i < 100000; ++i) {
+    k1 = b.map({k1, b.integer(1), b.atom("z"), b.integer(2)});
+    k2 = b.map({k2, b.integer(1), b.atom("z"), b.integer(2)});
+  }
+  EXPECT_EQ(cmp(doc, k1, k2), -1);
+  ast::TermComparator c(doc.atoms);
+  const auto& e =
+      c.sorted_entries(*b.map({k2, b.integer(2), k1, b.integer(1)})->cast<ast::MapTerm>());
+  ASSERT_EQ(e.size(), 2u);
+  EXPECT_EQ(e[0].first, k1);
+}
+
+} // namespace
+} // namespace relupkit
