@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: Apache-2.0
+// For each FILE argument, writes FILE.actual: "ok" and one structural dump per
+// term (tests/parse/term_dump.h), or "error" and the error line, as read by the
+// PEGTL reference grammar. Same output as tests/parse/parse_dump_main.cpp.
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "parse/term_dump.h"
+#include "pegtl_parser.h"
+#include "relupkit/parse/parser.h"
+
+int main(int argc, char** argv) {
+  using namespace relupkit;
+  for (int i = 1; i < argc; ++i) {
+    std::string out;
+    auto src = SourceBuffer::read_file(argv[i]);
+    if (!src.ok()) {
+      std::fprintf(stderr, "%s\n", src.error().message.c_str());
+      return 2;
+    }
+    SourceBuffer copy(src->name(), src->text());
+    auto doc = grammar::parse_document(std::move(*src));
+    if (!doc.ok()) {
+      out = "error\n" + parse::format_parse_error(copy, doc.error()) + "\n";
+    } else {
+      out = "ok\n";
+      for (const ast::Term* t : (*doc)->terms) {
+        test::dump(out, **doc, t);
+        out += '\n';
+      }
+    }
+    std::ofstream(std::string(argv[i]) + ".actual", std::ios::binary) << out;
+  }
+  return 0;
+}
