@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: Apache-2.0
+// fuzz_roundtrip: parse -> print -> parse -> print. The canonical print of an
+// accepted input must parse again and print identically (printing is idempotent).
+
+#include "fuzz_utils.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace relupkit;
+  std::string_view input = fuzz::as_chars(data, size);
+  auto first = fuzz::parse_hand(input);
+  if (!first.ok())
+    return 0;
+  std::string print1 = print::print_canonical(fuzz::document(*first));
+
+  auto second = fuzz::parse_hand(print1);
+  if (!second.ok())
+    fuzz::fail("the canonical print does not parse again",
+               {{"input", input},
+                {"first print", print1},
+                {"reparse error", fuzz::describe(second.error())}});
+  if (fuzz::document(*second).terms.size() != fuzz::document(*first).terms.size())
+    fuzz::fail("the reparse has a different number of terms",
+               {{"input", input}, {"first print", print1}});
+
+  std::string print2 = print::print_canonical(fuzz::document(*second));
+  if (print1 != print2)
+    fuzz::fail_mismatch("printing is not idempotent", input, {"first print", print1},
+                        {"second print", print2});
+  return 0;
+}

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// Helpers shared by the fuzz harnesses (after simdjson's FuzzUtils.h).
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "relupkit/parse/parser.h"
+#include "relupkit/print/printer.h"
+#include "relupkit/source/source.h"
+
+namespace relupkit::fuzz {
+
+/// The fuzz input as text.
+inline std::string_view as_chars(const uint8_t* data, size_t size) {
+  return size == 0 ? std::string_view() : std::string_view(reinterpret_cast<const char*>(data), size);
+}
+
+/// Splits `input` at every `sep` (for harnesses that take several parts); an
+/// input without `sep` is one part.
+inline std::vector<std::string_view> split(std::string_view input, std::string_view sep) {
+  std::vector<std::string_view> parts;
+  if (sep.empty()) {
+    parts.push_back(input);
+    return parts;
+  }
+  for (;;) {
+    size_t at = input.find(sep);
+    parts.push_back(input.substr(0, at));
+    if (at == std::string_view::npos)
+      return parts;
+    input.remove_prefix(at + sep.size());
+  }
+}
+
+/// The name diagnostics give the fuzz input.
+inline constexpr const char* kInputName = "fuzz-input";
+
+/// A source buffer holding a copy of `text`.
+inline SourceBuffer make_source(std::string_view text) { return SourceBuffer(kInputName, text); }
+
+/// Parses `text` with the hand-written parser (default options).
+inline Result<std::unique_ptr<ast::Document>> parse_hand(std::string_view text) {
+  return parse::parse_document(make_source(text));
+}
+
+/// The document a parse result holds, whether the parser returns it by pointer or by value.
+inline const ast::Document& document(const std::unique_ptr<ast::Document>& doc) { return *doc; }
+inline const ast::Document& document(const ast::Document& doc) { return doc; }
+
+/// An Err as one line: `[begin,end) message`.
+inline std::string describe(const Err& err) {
+  return "error at [" + std::to_string(err.span.begin) + "," + std::to_string(err.span.end) +
+         "): " + err.message;
+}
+
+/// One labelled text in a failure report.
+struct Part {
+  const char* label;
+  std::string_view text;
+};
+
+/// Reports a failed check with the texts involved, then abort()s so that libFuzzer
+/// (or the replay main) records the input. Each text is shown between markers,
+/// capped at 64 KiB.
+[[noreturn]] inline void fail(const char* what, std::initializer_list<Part> parts,
+                              const std::string& note = {}) {
+  constexpr size_t kMaxShown = 64 * 1024;
+  std::fprintf(stderr, "\n==== relupkit fuzz check failed: %s\n", what);
+  for (const Part& p : parts) {
+    size_t shown = std::min(p.text.size(), kMaxShown);
+    std::fprintf(stderr, "---- %s (%zu bytes)%s\n%.*s\n", p.label, p.text.size(),
+                 shown < p.text.size() ? ", first 64 KiB shown" : "", static_cast<int>(shown),
+                 p.text.data());
+  }
+  if (!note.empty())
+    std::fprintf(stderr, "---- %s\n", note.c_str());
+  std::fprintf(stderr, "==== end\n");
+  std::fflush(stderr);
+  std::abort();
+}
+
+/// Like fail(), for two texts that should be equal: also gives the first
+/// differing byte offset.
+[[noreturn]] inline void fail_mismatch(const char* what, std::string_view input, Part a, Part b) {
+  size_t i = 0;
+  while (i < a.text.size() && i < b.text.size() && a.text[i] == b.text[i])
+    ++i;
+  fail(what, {{"input", input}, a, b}, "first difference at byte " + std::to_string(i));
+}
+
+} // namespace relupkit::fuzz
