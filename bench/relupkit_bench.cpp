@@ -1,0 +1,346 @@
+// SPDX-License-Identifier: Apache-2.0
+// relupkit_bench: throughput of the hand parser, the PEGTL reference parser and
+// the canonical printer on one file, and the peak RSS of parsing it (measured
+// in a fresh child process). scripts/bench generates a 20 MB relup with
+// bench/gen_relup.escript, times OTP's file:consult on it and passes the time
+// in with --consult-seconds for the ratios.
+//
+//   relupkit_bench FILE [--min-time S] [--consult-seconds S] [--json]
+//   relupkit_bench --rss-only parse|fmt|pegtl FILE   (prints peak_rss_kb=N)
+//   relupkit_bench --smoke FILE                       (one iteration of everything;
+//                                                      exit 1 on a wrong result)
+//
+// Throughput is input bytes per second (MB = 10^6 bytes) over the median
+// iteration; each iteration parses a fresh copy of the buffer (the copy and
+// the destruction of the AST are not timed).
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "relupkit/parse/parser.h"
+#include "relupkit/print/printer.h"
+#if RELUPKIT_BENCH_HAVE_PEGTL
+#include "pegtl_parser.h"
+#endif
+
+extern char** environ;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Stats {
+  bool ran = false;
+  double median_s = 0;
+  double best_s = 0;
+  int iterations = 0;
+};
+
+/// Runs `once` (which returns the seconds it measured) until `min_time` seconds
+/// have been measured and at least `min_iters` iterations have run.
+template <typename F> Stats repeat(F&& once, double min_time, int min_iters) {
+  std::vector<double> times;
+  double total = 0;
+  while (total < min_time || static_cast<int>(times.size()) < min_iters) {
+    const double t = once();
+    if (t < 0)
+      return {};
+    times.push_back(t);
+    total += t;
+  }
+  std::sort(times.begin(), times.end());
+  Stats s;
+  s.ran = true;
+  s.iterations = static_cast<int>(times.size());
+  s.median_s = times[times.size() / 2];
+  s.best_s = times.front();
+  return s;
+}
+
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+bool read_all(const char* path, std::string& out) {
+  FILE* f = std::fopen(path, "rb");
+  if (f == nullptr)
+    return false;
+  char buf[1 << 16];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0)
+    out.append(buf, n);
+  const bool ok = std::ferror(f) == 0;
+  std::fclose(f);
+  return ok;
+}
+
+/// Peak resident set size of this process in KiB: VmHWM of /proc/self/status
+/// (the high-water mark of this address space). Not getrusage's ru_maxrss: Linux
+/// carries that over an execve from the image before it, and posix_spawn's
+/// vfork child shares the parent's address space until the exec.
+long peak_rss_kb() {
+  FILE* f = std::fopen("/proc/self/status", "r");
+  if (f != nullptr) {
+    char line[256];
+    long kb = -1;
+    while (std::fgets(line, sizeof line, f) != nullptr)
+      if (std::strncmp(line, "VmHWM:", 6) == 0)
+        kb = std::atol(line + 6);
+    std::fclose(f);
+    if (kb >= 0)
+      return kb;
+  }
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_maxrss;
+}
+
+/// --rss-only: the work of one `relupkit fmt`-like step in this fresh process.
+int rss_only(const std::string& what, const char* path) {
+  auto src = relupkit::SourceBuffer::read_file(path);
+  if (!src.ok()) {
+    std::fprintf(stderr, "%s: %s\n", path, src.error().message.c_str());
+    return 2;
+  }
+  if (what == "pegtl") {
+#if RELUPKIT_BENCH_HAVE_PEGTL
+    auto doc = relupkit::grammar::parse_document(std::move(*src));
+    if (!doc.ok())
+      return 2;
+#else
+    return 3;
+#endif
+  } else {
+    auto doc = relupkit::parse::parse_document(std::move(*src));
+    if (!doc.ok())
+      return 2;
+    if (what == "fmt") {
+      const std::string out = relupkit::print::print_canonical(**doc);
+      std::fwrite(out.data(), 1, 0, stdout); // keep `out` alive until here
+    }
+  }
+  std::printf("peak_rss_kb=%ld\n", peak_rss_kb());
+  return 0;
+}
+
+/// Runs this binary with --rss-only WHAT FILE and returns its peak RSS in KiB
+/// (-1 on failure).
+long child_rss(const std::string& what, const char* path) {
+  int fds[2];
+  if (pipe(fds) != 0)
+    return -1;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
+  posix_spawn_file_actions_addclose(&actions, fds[0]);
+  std::string self = "/proc/self/exe";
+  std::vector<std::string> args = {"relupkit_bench", "--rss-only", what, path};
+  std::vector<char*> argv;
+  for (auto& a : args)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, self.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(fds[1]);
+  if (rc != 0) {
+    close(fds[0]);
+    return -1;
+  }
+  std::string out;
+  char buf[256];
+  ssize_t n;
+  while ((n = read(fds[0], buf, sizeof buf)) > 0)
+    out.append(buf, static_cast<size_t>(n));
+  close(fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    return -1;
+  const size_t at = out.find("peak_rss_kb=");
+  return at == std::string::npos ? -1 : std::atol(out.c_str() + at + 12);
+}
+
+struct Options {
+  const char* file = nullptr;
+  double min_time = 2.0;
+  double consult_seconds = 0;
+  bool json = false;
+  bool smoke = false;
+};
+
+void usage() {
+  std::fprintf(stderr,
+               "usage: relupkit_bench FILE [--min-time S] [--consult-seconds S] [--json]\n"
+               "       relupkit_bench --rss-only parse|fmt|pegtl FILE\n"
+               "       relupkit_bench --smoke FILE\n");
+}
+
+const char* mark(bool ok) { return ok ? "ok" : "MISSED"; }
+
+} // namespace
+
+int main(int argc, char** argv) {
+  if (argc == 4 && std::strcmp(argv[1], "--rss-only") == 0)
+    return rss_only(argv[2], argv[3]);
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--min-time" && i + 1 < argc)
+      o.min_time = std::atof(argv[++i]);
+    else if (a == "--consult-seconds" && i + 1 < argc)
+      o.consult_seconds = std::atof(argv[++i]);
+    else if (a == "--json")
+      o.json = true;
+    else if (a == "--smoke")
+      o.smoke = true;
+    else if (!a.empty() && a[0] != '-' && o.file == nullptr)
+      o.file = argv[i];
+    else {
+      usage();
+      return 2;
+    }
+  }
+  if (o.file == nullptr) {
+    usage();
+    return 2;
+  }
+  std::string text;
+  if (!read_all(o.file, text)) {
+    std::fprintf(stderr, "relupkit_bench: cannot read %s\n", o.file);
+    return 2;
+  }
+  const double mb = static_cast<double>(text.size()) / 1e6;
+  const double min_time = o.smoke ? 0 : o.min_time;
+  const int min_iters = o.smoke ? 1 : 5;
+  int failures = 0;
+
+  // Hand parser.
+  std::string parse_error;
+  const Stats hand = repeat(
+      [&]() -> double {
+        relupkit::SourceBuffer buf(o.file, text);
+        const auto t0 = Clock::now();
+        auto doc = relupkit::parse::parse_document(std::move(buf));
+        const double t = seconds_since(t0);
+        if (!doc.ok()) {
+          parse_error = doc.error().message;
+          return -1;
+        }
+        return t;
+      },
+      min_time, min_iters);
+  if (!hand.ran) {
+    std::fprintf(stderr, "relupkit_bench: the hand parser rejects %s: %s\n", o.file,
+                 parse_error.c_str());
+    return 1;
+  }
+
+  // PEGTL reference parser (fewer iterations: it is the slow one).
+  Stats peg;
+#if RELUPKIT_BENCH_HAVE_PEGTL
+  peg = repeat(
+      [&]() -> double {
+        relupkit::SourceBuffer buf(o.file, text);
+        const auto t0 = Clock::now();
+        auto doc = relupkit::grammar::parse_document(std::move(buf));
+        const double t = seconds_since(t0);
+        if (!doc.ok()) {
+          parse_error = doc.error().message;
+          return -1;
+        }
+        return t;
+      },
+      min_time / 2, o.smoke ? 1 : 3);
+  if (!peg.ran) {
+    std::fprintf(stderr, "relupkit_bench: the PEGTL parser rejects %s: %s\n", o.file,
+                 parse_error.c_str());
+    ++failures;
+  }
+#endif
+
+  // Canonical printer, on one parsed document.
+  auto doc = relupkit::parse::parse_document(relupkit::SourceBuffer(o.file, text));
+  std::string printed;
+  const Stats print = repeat(
+      [&]() -> double {
+        const auto t0 = Clock::now();
+        std::string out = relupkit::print::print_canonical(**doc);
+        const double t = seconds_since(t0);
+        printed = std::move(out);
+        return t;
+      },
+      min_time, min_iters);
+  const bool identical = printed == text;
+  if (!identical) {
+    const auto diff = std::mismatch(printed.begin(), printed.end(), text.begin(), text.end());
+    std::fprintf(stderr,
+                 "relupkit_bench: print_canonical(parse(FILE)) != FILE (first difference at byte "
+                 "%zu of %zu); the file is OTP output, so it should be\n",
+                 static_cast<size_t>(diff.second - text.begin()), text.size());
+    ++failures;
+  }
+
+  // Peak RSS, each in a fresh process.
+  const long rss_parse = child_rss("parse", o.file);
+  const long rss_fmt = child_rss("fmt", o.file);
+  if (rss_parse < 0 || rss_fmt < 0) {
+    std::fprintf(stderr, "relupkit_bench: the --rss-only child failed\n");
+    ++failures;
+  }
+
+  const double hand_mbs = mb / hand.median_s;
+  const double peg_mbs = peg.ran ? mb / peg.median_s : 0;
+  const double print_mbs = static_cast<double>(printed.size()) / 1e6 / print.median_s;
+  const double rss_ratio = static_cast<double>(rss_parse) * 1024.0 / static_cast<double>(text.size());
+  const double consult_mbs = o.consult_seconds > 0 ? mb / o.consult_seconds : 0;
+
+  if (o.json) {
+    std::printf("{\"file\":\"%s\",\"bytes\":%zu,\"hand_parse_mb_s\":%.1f,\"hand_parse_best_mb_s\":%.1f,"
+                "\"pegtl_parse_mb_s\":%.1f,\"print_mb_s\":%.1f,\"print_identical\":%s,"
+                "\"peak_rss_parse_kb\":%ld,\"peak_rss_fmt_kb\":%ld,\"consult_mb_s\":%.3f}\n",
+                o.file, text.size(), hand_mbs, mb / hand.best_s, peg_mbs, print_mbs,
+                identical ? "true" : "false", rss_parse, rss_fmt, consult_mbs);
+    return failures == 0 ? 0 : 1;
+  }
+
+  std::printf("relupkit_bench: %s, %.1f MB (MB = 10^6 bytes), median of N iterations\n", o.file,
+              mb);
+  std::printf("  %-34s %12s %8s  %s\n", "measure", "value", "N", "target");
+  std::printf("  %-34s %9.0f MB/s %6d  >= 1000 MB/s: %s (best %.0f MB/s)\n",
+              "hand parser (parse_document)", hand_mbs, hand.iterations, mark(hand_mbs >= 1000),
+              mb / hand.best_s);
+  if (peg.ran)
+    std::printf("  %-34s %9.0f MB/s %6d\n", "PEGTL parser (grammar::parse_doc.)", peg_mbs,
+                peg.iterations);
+  else
+    std::printf("  %-34s %14s\n", "PEGTL parser", "not built");
+  std::printf("  %-34s %9.0f MB/s %6d  >= 300 MB/s: %s (output %s the input)\n",
+              "canonical printer (print_canon.)", print_mbs, print.iterations,
+              mark(print_mbs >= 300), identical ? "==" : "!=");
+  std::printf("  %-34s %9.1f MB   %6s  <= 3x file: %.2fx %s\n", "peak RSS, parse (fresh process)",
+              static_cast<double>(rss_parse) / 1024.0, "1", rss_ratio, mark(rss_ratio <= 3.0));
+  std::printf("  %-34s %9.1f MB   %6s  (%.2fx file)\n", "peak RSS, parse + print",
+              static_cast<double>(rss_fmt) / 1024.0, "1",
+              static_cast<double>(rss_fmt) * 1024.0 / static_cast<double>(text.size()));
+  if (peg.ran)
+    std::printf("  %-34s %9.1fx %11s >= 5x: %s\n", "hand / PEGTL", hand_mbs / peg_mbs, "",
+                mark(hand_mbs / peg_mbs >= 5));
+  if (o.consult_seconds > 0) {
+    std::printf("  %-34s %9.2f MB/s %6s  (%.2f s)\n", "OTP file:consult", consult_mbs, "1",
+                o.consult_seconds);
+    std::printf("  %-34s %9.0fx %11s >= 500x: %s\n", "hand parser / file:consult",
+                hand_mbs / consult_mbs, "", mark(hand_mbs / consult_mbs >= 500));
+  }
+  return failures == 0 ? 0 : 1;
+}
