@@ -20,6 +20,7 @@
 // finished children wait on a value stack until their container closes.
 #include "relupkit/parse/parser.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 
@@ -436,7 +437,9 @@ private:
   bool fail(uint32_t at, std::string msg) {
     if (!failed_) {
       failed_ = true;
-      err_ = Err{ErrCode::Syntax, std::move(msg), Span{at, at + 1}};
+      const auto size = static_cast<uint32_t>(end_ - base_);
+      at = std::min(at, size);
+      err_ = Err{ErrCode::Syntax, std::move(msg), Span{at, std::min(at + 1, size)}};
     }
     return false;
   }
@@ -1040,6 +1043,40 @@ void Parser::lex_char(Token& t) {
 // ---------------------------------------------------------------------------
 // Parser.
 
+// Source text quoted in an error message: kept on one line and valid UTF-8 whatever
+// the input holds (control characters and bytes that are not UTF-8 become escapes).
+static std::string printable_excerpt(std::string_view text, bool latin1) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c == 0x7F) {
+      out += fmt::format("\\x{{{:X}}}", c);
+    } else if (c < 0x80) {
+      out += static_cast<char>(c);
+    } else if (latin1) {
+      out += static_cast<char>(0xC0 | (c >> 6));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    } else {
+      // Copy one well-formed UTF-8 sequence, or escape the byte.
+      size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+      bool ok = n != 0 && i + n <= text.size() && c <= 0xF4;
+      for (size_t k = 1; ok && k < n; ++k)
+        ok = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+      if (ok) {
+        out.append(text.data() + i, n);
+        i += n - 1;
+      } else {
+        out += fmt::format("\\x{{{:X}}}", c);
+      }
+    }
+  }
+  return out;
+}
+
 std::string Parser::describe(const Token& t) const {
   switch (t.kind) {
     case Tok::End:
@@ -1052,9 +1089,10 @@ std::string Parser::describe(const Token& t) const {
       break;
   }
   std::string_view text(base_ + t.begin, t.end - t.begin);
-  if (text.size() > 40)
-    return fmt::format("'{}...'", text.substr(0, 40));
-  return fmt::format("'{}'", text);
+  const bool cut = text.size() > 40;
+  if (cut)
+    text = text.substr(0, 40);
+  return fmt::format("'{}{}'", printable_excerpt(text, latin1_), cut ? "..." : "");
 }
 
 bool Parser::unexpected(const Token& t, std::string_view wanted) {

@@ -27,6 +27,7 @@
 #include "print/grapheme.h"
 #include "relupkit/ast/bigint.h"
 #include "relupkit/ast/compare.h"
+#include "relupkit/parse/parser.h"
 
 namespace relupkit::print {
 
@@ -1437,14 +1438,39 @@ std::string print_canonical(const ast::Document& doc, const PrintOptions& option
     out.push_back('\n');
   }
   const size_t terms_start = out.size();
-  Printer p(doc, options, out);
-  p.reserve(doc.source.size());
-  for (const ast::Term* t : doc.terms) {
-    p.print(t, 1);
-    out.append(".\n");
+  {
+    Printer p(doc, options, out);
+    p.reserve(doc.source.size());
+    for (const ast::Term* t : doc.terms) {
+      p.print(t, 1);
+      out.append(".\n");
+    }
   }
-  if (doc.encoding == ast::Encoding::Latin1)
-    to_latin1(out, terms_start);
+  // The output is read back in the encoding epp finds in it: Latin-1 when a kept
+  // `%% coding: latin-1` line says so, or when the printed text itself holds such a
+  // declaration in its first two lines (say a quoted atom '%coding: latin-1').
+  if (parse::detect_encoding(out) != ast::Encoding::Latin1)
+    return out;
+  out.resize(terms_start);
+  PrintOptions narrow = options;
+  narrow.unicode = false;
+  std::string one;
+  for (const ast::Term* t : doc.terms) {
+    one.clear();
+    print_term(one, doc, t, options);
+    // `~tp` output with a character above 255 has no Latin-1 spelling: `~p`
+    // writes such atoms with \x{...} escapes and such strings as lists.
+    const bool wide = std::any_of(one.begin(), one.end(), [](char c) {
+      return static_cast<unsigned char>(c) >= 0xC4; // lead byte of U+0100 and up
+    });
+    if (wide) {
+      one.clear();
+      print_term(one, doc, t, narrow);
+    }
+    one.append(".\n");
+    to_latin1(one, 0);
+    out += one;
+  }
   return out;
 }
 

@@ -25,8 +25,10 @@ void print_term(std::string& out, const ast::Document& doc, const ast::Term* ter
 
 /// The whole document in canonical style: the leading encoding-comment line if
 /// the source had one, then each term as `~tp.~n`. The terms are UTF-8, or
-/// Latin-1 when the document declares `%% coding: latin-1` (so that
-/// file:consult reads the output back as the same terms).
+/// Latin-1 when epp would read the output as Latin-1 (a kept
+/// `%% coding: latin-1` line, or such text inside a term on the first two
+/// lines); then a term with a character above 255 is written as `~p` writes it.
+/// Either way file:consult reads the output back as the same terms.
 std::string print_canonical(const ast::Document& doc, const PrintOptions& options = {});
 
 } // namespace relupkit::print

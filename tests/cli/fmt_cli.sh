@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# End-to-end checks of `relupkit fmt`: output, --check, -o, -i, exit codes,
+# error lines, and that bad input leaves every file untouched.
+set -u
+RK=$1
+WORK=$2
+rm -rf "$WORK" && mkdir -p "$WORK" && cd "$WORK" || exit 2
+passed=0
+failed=0
+check() { # NAME CONDITION...
+  local name=$1
+  shift
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $name"; fi
+}
+
+cat > messy.relup <<'END'
+%% coding: utf-8
+%% a comment
+{"2.0.0",[{"1.0.0",[],[point_of_no_return]}],
+ [{"1.0.0", [], [point_of_no_return]}]}.
+END
+# What io_lib:format("~tp.~n") writes for that term (it does not fit in 80 columns).
+expected='%% coding: utf-8
+{"2.0.0",
+ [{"1.0.0",[],[point_of_no_return]}],
+ [{"1.0.0",[],[point_of_no_return]}]}.'
+
+out=$("$RK" fmt messy.relup); rc=$?
+check "fmt prints canonical text" test "$out" = "$expected"
+check "fmt exits 0" test $rc -eq 0
+
+"$RK" fmt --check messy.relup 2>check.err; rc=$?
+check "--check exits 1 on a file that would change" test $rc -eq 1
+check "--check names the file" grep -q "messy.relup" check.err
+
+"$RK" fmt messy.relup -o clean.relup; rc=$?
+check "-o exits 0" test $rc -eq 0
+check "-o writes the canonical text" test "$(cat clean.relup)" = "$expected"
+"$RK" fmt --check clean.relup; rc=$?
+check "--check exits 0 on canonical text" test $rc -eq 0
+
+cp messy.relup inplace.relup
+"$RK" fmt -i inplace.relup; rc=$?
+check "-i exits 0" test $rc -eq 0
+check "-i rewrites the file" cmp -s inplace.relup clean.relup
+check "-i leaves no temporary file" test -z "$(ls -A | grep relupkit- || true)"
+
+printf '{"1",\n  [a,\n   {b, c]}.\n' > bad.appup
+cp bad.appup bad.orig
+"$RK" fmt -i bad.appup 2>bad.err; rc=$?
+check "bad input exits 2" test $rc -eq 2
+check "bad input error has FILE:LINE:COL" grep -q '^bad.appup:3:9: error: ' bad.err
+check "bad input is one line" test "$(wc -l < bad.err)" -eq 1
+check "bad input is left untouched" cmp -s bad.appup bad.orig
+out=$("$RK" fmt bad.appup 2>/dev/null); rc=$?
+check "bad input prints nothing" test -z "$out"
+
+"$RK" fmt missing.relup 2>missing.err; rc=$?
+check "missing file exits 2" test $rc -eq 2
+"$RK" fmt --bogus messy.relup 2>/dev/null; rc=$?
+check "bad usage exits 2" test $rc -eq 2
+"$RK" --version | grep -q '^relupkit '; rc=$?
+check "--version" test $rc -eq 0
+"$RK" fmt --help | grep -q -- '--check'; rc=$?
+check "fmt --help lists --check" test $rc -eq 0
+
+: > empty.erl
+out=$("$RK" fmt empty.erl); rc=$?
+check "empty file is accepted" test $rc -eq 0 -a -z "$out"
+
+echo "$passed passed, $failed failed"
+test "$failed" -eq 0
