@@ -159,6 +159,7 @@ Result<std::unique_ptr<ast::Document>> parse_document(SourceBuffer source,
   }
 
   State st(*doc, parsed.data(), origin, options.max_depth, options.keep_comments);
+  st.bin_budget = parse::detail::binary_budget_bits(doc->source.size());
   pegtl::memory_input<> in(parsed.data(), parsed.size(), doc->source.name());
   try {
     (void)pegtl::parse<document, action, control>(in, st);

@@ -65,6 +65,7 @@ struct State {
   std::vector<ast::Term*> vals;
   std::vector<Frame> frames;
   std::vector<parse::detail::Segment> segs;
+  uint64_t bin_budget = 0;     ///< bits the document's binaries may still hold
   std::string text;            ///< characters of the literal being read, UTF-8
   uint32_t text_chars = 0;     ///< number of characters in `text`
   bool size_undefined = false; ///< the current segment's size is the atom `undefined`
@@ -575,7 +576,7 @@ template <> struct action<binary> {
     std::vector<parse::detail::Segment> segs(std::make_move_iterator(st.segs.begin() + fr.seg_base),
                                              std::make_move_iterator(st.segs.end()));
     st.segs.resize(fr.seg_base);
-    auto r = parse::detail::build_binary(st.doc, st.span(in), segs);
+    auto r = parse::detail::build_binary(st.doc, st.span(in), segs, st.bin_budget);
     if (!r.ok())
       State::fail(r.error().span, r.error().message);
     st.vals.resize(fr.base);

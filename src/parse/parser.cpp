@@ -388,7 +388,7 @@ struct Frame {
   bool negate = false;
   uint32_t begin;     // offset of the opening token
   uint32_t base;      // first child on the value stack
-  uint32_t seg_base;  // Binary: first segment on the segment stack
+  uint32_t bin;       // Binary: index of its builder
 };
 
 class Parser {
@@ -462,7 +462,11 @@ private:
   ast::BigValue big_value_;   // value of the last big Integer token
   std::vector<Term*> vals_;   // finished terms waiting for their container
   std::vector<Frame> frames_; // open containers
-  std::vector<detail::Segment> segs_;
+  detail::Segment seg_;                        // the binary segment being read
+  std::vector<detail::BinaryBuilder> builders_; // one per open binary, innermost last
+  std::vector<ast::Arena::Mark> bin_marks_;     // arena position before each one's element
+  uint32_t open_bins_ = 0;
+  uint64_t bin_budget_ = 0; // bits the document's binaries may still hold
 };
 
 // ---------------------------------------------------------------------------
@@ -1210,7 +1214,13 @@ bool Parser::parse_term() {
           return true;
         }
         frames_.push_back(Frame{FrameKind::Binary, false, t.begin, uint32_t(vals_.size()),
-                                uint32_t(segs_.size())});
+                                open_bins_});
+        if (builders_.size() <= open_bins_) {
+          builders_.emplace_back();
+          bin_marks_.emplace_back();
+        }
+        bin_marks_[open_bins_] = doc_.arena.mark();
+        ++open_bins_;
         continue;
       case Tok::LParen:
         frames_.push_back(Frame{FrameKind::Paren, false, t.begin, uint32_t(vals_.size()), 0});
@@ -1278,10 +1288,8 @@ bool Parser::close_container(uint32_t end) {
                                            static_cast<uint32_t>(n / 2));
       break;
     case FrameKind::Binary: {
-      std::vector<detail::Segment> segs(std::make_move_iterator(segs_.begin() + fr.seg_base),
-                                        std::make_move_iterator(segs_.end()));
-      segs_.resize(fr.seg_base);
-      auto r = detail::build_binary(doc_, sp, segs);
+      auto r = builders_[fr.bin].finish(doc_, sp, bin_budget_);
+      --open_bins_;
       if (!r.ok()) {
         failed_ = true;
         err_ = r.error();
@@ -1322,6 +1330,8 @@ bool Parser::parse_bit_size(detail::Segment& seg) {
       seg.size.negative = !seg.size.negative;
   } else if (t.kind == Tok::Atom && !signed_once && doc_.atoms.text(t.atom) == "all") {
     seg.size_is_all = true;
+  } else if (t.kind == Tok::Atom && !signed_once && doc_.atoms.text(t.atom) == "undefined") {
+    seg.size_is_undefined = true; // erl_bits: no size, valid for utf8/16/32 only
   } else {
     return unexpected(t, "expected an integer segment size");
   }
@@ -1340,7 +1350,11 @@ bool Parser::parse_bit_size(detail::Segment& seg) {
 bool Parser::parse_bin_element_tail() {
   Term* v = vals_.back();
   vals_.pop_back();
-  detail::Segment seg;
+  detail::Segment& seg = seg_;
+  seg.value.chars.clear();
+  seg.value.bits_data.clear();
+  seg.types.clear();
+  seg.has_size = seg.size_is_all = seg.size_is_undefined = false;
   seg.span = v->span;
   switch (v->kind) {
     case ast::TermKind::Integer: {
@@ -1392,6 +1406,11 @@ bool Parser::parse_bin_element_tail() {
         return unexpected(a, "expected a type specifier (integer, float, binary, utf8, "
                              "signed, little, unit:N, ...)");
       std::string spec(doc_.atoms.text(a.atom));
+      // erl_bits takes an atom or {atom, integer}: a quoted atom such as
+      // 'unit:8' is an unknown type, not a unit.
+      if (spec.find(':') != std::string::npos)
+        return fail(a.begin, fmt::format("bad binary segment: unknown type specifier '{}'",
+                                         printable_excerpt(spec, false)));
       if (peek().kind == Tok::Colon) {
         Token c, n;
         next(c);
@@ -1409,8 +1428,18 @@ bool Parser::parse_bin_element_tail() {
     }
   }
   seg.span.end = has_la_ ? la_.begin : off(p_);
-  segs_.push_back(std::move(seg));
-  return !failed_;
+  if (failed_)
+    return false;
+  auto r = builders_[open_bins_ - 1].add(seg);
+  if (!r.ok()) {
+    failed_ = true;
+    err_ = r.error();
+    return false;
+  }
+  // The element's value now lives in the builder: give its nodes back, so that a
+  // binary written as N integers costs its bytes, not N nodes.
+  doc_.arena.rewind(bin_marks_[open_bins_ - 1]);
+  return true;
 }
 
 /// After a finished term: continue the innermost open container.
@@ -1515,8 +1544,10 @@ bool Parser::after_value() {
           return false;
         Token n;
         next(n);
-        if (n.kind == Tok::Comma)
+        if (n.kind == Tok::Comma) {
+          bin_marks_[open_bins_ - 1] = doc_.arena.mark();
           return true;
+        }
         if (n.kind == Tok::RBin) {
           if (!close_container(n.end))
             return false;
@@ -1554,6 +1585,7 @@ Result<void> Parser::run() {
                  "invalid UTF-8 (declare '%% coding: latin-1' on the first line for Latin-1 text)",
                  Span{static_cast<uint32_t>(bad), static_cast<uint32_t>(bad + 1)}};
   }
+  bin_budget_ = detail::binary_budget_bits(text.size());
   vals_.reserve(256);
   frames_.reserve(64);
   for (;;) {

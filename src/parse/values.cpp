@@ -87,10 +87,6 @@ void append_utf8(std::string& out, uint32_t c) {
 
 namespace {
 
-/// The largest binary relupkit builds from one literal (OTP has no such limit;
-/// this keeps memory proportional to the input for hostile files).
-constexpr uint64_t kMaxBinaryBits = uint64_t(1) << 27; // 16 MiB
-
 enum class SegType : uint8_t { Undefined, Integer, Float, Binary, Utf8, Utf16, Utf32 };
 enum class Endian : uint8_t { Undefined, Big, Little, Native };
 enum class Sign : uint8_t { Undefined, Signed, Unsigned };
@@ -109,34 +105,6 @@ template <typename T> bool merge(T& field, T value, T undefined) {
   }
   return value == undefined;
 }
-
-class BitWriter {
-public:
-  std::vector<uint8_t> bytes;
-  uint64_t bits = 0;
-
-  bool reserve(uint64_t more) {
-    if (bits + more > kMaxBinaryBits)
-      return false;
-    bytes.resize(static_cast<size_t>((bits + more + 7) / 8), 0);
-    return true;
-  }
-  void put_bits(uint64_t value, unsigned n) { // n <= 64, MSB first
-    for (unsigned i = 0; i < n; ++i) {
-      if ((value >> (n - 1 - i)) & 1u)
-        bytes[static_cast<size_t>((bits + i) / 8)] |= static_cast<uint8_t>(0x80u >> ((bits + i) % 8));
-    }
-    bits += n;
-  }
-  void put_byte(uint8_t b) {
-    if (bits % 8 == 0) {
-      bytes[static_cast<size_t>(bits / 8)] = b;
-      bits += 8;
-    } else {
-      put_bits(b, 8);
-    }
-  }
-};
 
 Err bad(const Segment& s, std::string_view why) {
   return Err{ErrCode::Syntax, fmt::format("bad binary segment: {}", why), s.span};
@@ -391,10 +359,9 @@ bool put_value(BitWriter& w, const SegmentValue& v, const BigValue* int_override
 
 } // namespace
 
-Result<ast::BinaryTerm*> build_binary(ast::Document& doc, Span span,
-                                      const std::vector<Segment>& segments) {
-  BitWriter w;
-  for (const Segment& s : segments) {
+Result<void> BinaryBuilder::add(const Segment& s) {
+  BitWriter& w = w_;
+  {
     // erl_bits:set_bit_type/2.
     BitType bt;
     for (const std::string& spec : s.types) {
@@ -444,7 +411,9 @@ Result<ast::BinaryTerm*> build_binary(ast::Document& doc, Span span,
     uint64_t size = 0;
     const bool is_utf =
         bt.type == SegType::Utf8 || bt.type == SegType::Utf16 || bt.type == SegType::Utf32;
-    if (!s.has_size) {
+    if (s.size_is_undefined && !is_utf)
+      return bad(s, "size must be an integer");
+    if (!s.has_size || s.size_is_undefined) {
       if (bt.type == SegType::Binary) {
         size_all = true;
       } else if (bt.type == SegType::Integer || bt.type == SegType::Float) {
@@ -478,7 +447,7 @@ Result<ast::BinaryTerm*> build_binary(ast::Document& doc, Span span,
           return bad(s, "binary too large");
         for (uint32_t c : s.value.chars)
           w.put_byte(static_cast<uint8_t>(c & 0xFF));
-        continue;
+        return {};
       }
       if (s.value.chars.empty()) {
         // OTP still checks the type with the value 0.
@@ -486,20 +455,47 @@ Result<ast::BinaryTerm*> build_binary(ast::Document& doc, Span span,
         const BigValue zero;
         if (!put_value(scratch, s.value, &zero, bt, size_all, size, s, err))
           return err;
-        continue;
+        return {};
       }
       for (uint32_t c : s.value.chars) {
         const BigValue cv = BigValue::from_int64(c);
         if (!put_value(w, s.value, &cv, bt, size_all, size, s, err))
           return err;
       }
-      continue;
+      return {};
     }
     if (!put_value(w, s.value, nullptr, bt, size_all, size, s, err))
       return err;
   }
-  const uint8_t* data = doc.arena.copy_array(w.bytes.data(), w.bytes.size());
-  return doc.arena.make<ast::BinaryTerm>(span, data, w.bits);
+  return {};
+}
+
+Result<ast::BinaryTerm*> BinaryBuilder::finish(ast::Document& doc, Span span,
+                                               uint64_t& budget_bits) {
+  if (w_.bits > budget_bits) {
+    w_.clear();
+    return Err{ErrCode::Syntax,
+               "binaries too large: this file's binaries would hold more than 16 MiB plus 8 "
+               "bytes per byte of text",
+               span};
+  }
+  budget_bits -= w_.bits;
+  const uint8_t* data = doc.arena.copy_array(w_.bytes.data(), w_.bytes.size());
+  auto* term = doc.arena.make<ast::BinaryTerm>(span, data, w_.bits);
+  w_.clear();
+  return term;
+}
+
+Result<ast::BinaryTerm*> build_binary(ast::Document& doc, Span span,
+                                      const std::vector<Segment>& segments,
+                                      uint64_t& budget_bits) {
+  BinaryBuilder b;
+  for (const Segment& s : segments) {
+    auto r = b.add(s);
+    if (!r.ok())
+      return r.error();
+  }
+  return b.finish(doc, span, budget_bits);
 }
 
 } // namespace relupkit::parse::detail

@@ -41,15 +41,76 @@ struct Segment {
   SegmentValue value;
   bool has_size = false;
   bool size_is_all = false;          ///< Size was the atom `all` (OTP accepts it for binaries)
+  bool size_is_undefined = false;    ///< Size was the atom `undefined` (OTP: no size, utf only)
   ast::BigValue size;                ///< the Size expression's value (an integer)
   std::vector<std::string> types;    ///< specifiers in order: "integer", "little", "unit:8", ...
   Span span{};                       ///< the whole segment, for error messages
 };
 
+/// The largest binary relupkit builds from one literal (OTP has no such limit;
+/// this keeps memory proportional to the input for hostile files).
+constexpr uint64_t kMaxBinaryBits = uint64_t(1) << 27; // 16 MiB
+
+/// The bits all binaries of one document may hold together: 16 MiB, plus 64
+/// bits per input byte (`<<1:99999990>>` is 14 bytes of text; a file of such
+/// literals must not need terabytes).
+inline uint64_t binary_budget_bits(size_t input_bytes) {
+  return kMaxBinaryBits + uint64_t(input_bytes) * 64;
+}
+
+/// A growing bitstring, most significant bit first.
+class BitWriter {
+public:
+  std::vector<uint8_t> bytes;
+  uint64_t bits = 0;
+
+  bool reserve(uint64_t more) {
+    if (more > kMaxBinaryBits || bits + more > kMaxBinaryBits)
+      return false;
+    bytes.resize(static_cast<size_t>((bits + more + 7) / 8), 0);
+    return true;
+  }
+  void put_bits(uint64_t value, unsigned n) { // n <= 64, MSB first
+    for (unsigned i = 0; i < n; ++i) {
+      if ((value >> (n - 1 - i)) & 1u)
+        bytes[static_cast<size_t>((bits + i) / 8)] |= static_cast<uint8_t>(0x80u >> ((bits + i) % 8));
+    }
+    bits += n;
+  }
+  void put_byte(uint8_t b) {
+    if (bits % 8 == 0) {
+      bytes[static_cast<size_t>(bits / 8)] = b;
+      bits += 8;
+    } else {
+      put_bits(b, 8);
+    }
+  }
+  void clear() {
+    bytes.clear();
+    bits = 0;
+  }
+};
+
+/// Evaluates a binary's segments one at a time, as erl_parse:parse_term does
+/// (eval_bits), so that a binary of N segments never needs a list of N
+/// segments. Errors (OTP: "bad term") carry the segment's span.
+class BinaryBuilder {
+public:
+  /// Appends the bits of one segment.
+  Result<void> add(const Segment& s);
+  /// Makes the BinaryTerm in `doc`'s arena and empties the builder; fails when
+  /// the document's binaries would hold more than `budget_bits` (which it lowers).
+  Result<ast::BinaryTerm*> finish(ast::Document& doc, Span span, uint64_t& budget_bits);
+
+private:
+  BitWriter w_;
+};
+
 /// Evaluates the segments as erl_parse:parse_term does (eval_bits) and makes a
 /// BinaryTerm in `doc`'s arena. Errors (OTP: "bad term") carry the segment span.
 Result<ast::BinaryTerm*> build_binary(ast::Document& doc, Span span,
-                                      const std::vector<Segment>& segments);
+                                      const std::vector<Segment>& segments,
+                                      uint64_t& budget_bits);
 
 /// Appends code point `c` to `out` as UTF-8.
 void append_utf8(std::string& out, uint32_t c);

@@ -85,6 +85,14 @@ TEST(TermParser, ReportsErrorsWithLineAndColumn) {
       {__LINE__, "2#102.", "t.erl:1:5: error: expected '.' after the term, saw '2'"},
       {__LINE__, "#{a := 1}.", "t.erl:1:5: error: ':=' is not allowed in a map term"},
       {__LINE__, "<<\"ab\"/binary>>.", "t.erl:1:3: error: bad binary segment"},
+      {__LINE__, "<<1:undefined>>.", "t.erl:1:3: error: bad binary segment: size must be an"},
+      {__LINE__, "<<1/'unit:8'>>.", "t.erl:1:5: error: bad binary segment: unknown type"},
+      {__LINE__, "<<1:all>>.", "t.erl:1:3: error: bad binary segment"},
+      {__LINE__, "{a,\n\tb c}.", "t.erl:2:4: error: expected ',' or '}' in tuple, saw 'c'"},
+      {__LINE__, "{a, \"x\ny\" \"z\" q}.", "t.erl:2:8: error: expected ',' or '}' in tuple, saw 'q'"},
+      {__LINE__, "{a, 'x\ny' b}.", "t.erl:2:4: error: expected ',' or '}' in tuple, saw 'b'"},
+      {__LINE__, "{a, 'x\ny'('\x01\n')}.", "t.erl:2:3: error: expected ',' or '}' in tuple, saw '('"},
+      {__LINE__, "<<1:99999990>>.\n<<1:99999990>>.", "t.erl:2:1: error: binaries too large"},
   };
   for (const Case& c : cases) {
     Parsed p = parse(c.input);
@@ -92,6 +100,23 @@ TEST(TermParser, ReportsErrorsWithLineAndColumn) {
     EXPECT_EQ(p.text.rfind(c.expected, 0), 0u)
         << "line " << c.line << ": got " << p.text << "\nwanted prefix " << c.expected;
   }
+}
+
+TEST(TermParser, ReadsOddBinarySegmentsAsOtp) {
+  // erl_parse:parse_term/1 accepts `undefined` as the size of utf segments.
+  EXPECT_EQ(parse("<<945:undefined/utf8>>.").text, "<<206,177:16>>");
+  EXPECT_EQ(parse("<<945:(undefined)/utf16-little>>.").text, "<<177,3:16>>");
+  EXPECT_EQ(parse("<<<<1,2>>/binary, <<3:4>>/bits, 1:4>>.").text, "<<1,2,49:24>>");
+}
+
+TEST(TermParser, ErrorMessagesStayOnOneLine) {
+  // A token quoted in a message keeps control characters and bad bytes escaped.
+  Parsed p = parse("{a, '\n\x01\t' x}.");
+  ASSERT_FALSE(p.ok);
+  EXPECT_EQ(p.text.find('\n'), std::string::npos) << p.text;
+  p = parse("[a x\x01\x02].");
+  ASSERT_FALSE(p.ok);
+  EXPECT_EQ(p.text.find('\x01'), std::string::npos) << p.text;
 }
 
 TEST(TermParser, AtomLengthLimitCountsCharacters) {

@@ -60,6 +60,20 @@ public:
     return static_cast<T*>(allocate(sizeof(T) * n, alignof(T)));
   }
 
+  /// A position to rewind to: everything allocated after it can be given back at
+  /// once when nothing refers to it any more (a scratch value copied elsewhere).
+  struct Mark {
+    char* cur = nullptr;
+    size_t chunks = 0;
+  };
+  Mark mark() const { return Mark{cur_, chunks_.size()}; }
+  /// Frees what was allocated since `m`, if that all lies in the current chunk
+  /// (otherwise keeps it; memory is still reclaimed with the arena).
+  void rewind(const Mark& m) {
+    if (m.chunks == chunks_.size() && m.cur != nullptr)
+      cur_ = m.cur;
+  }
+
   /// Bytes reserved from the system so far.
   size_t reserved_bytes() const { return reserved_; }
 
