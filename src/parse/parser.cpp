@@ -179,8 +179,11 @@ EncodingInfo find_encoding(std::string_view text) {
           size_t e = k;
           while (at(e) != -1 && (std::isalnum(at(e)) != 0 || at(e) == '-'))
             ++e;
-          if (at(e) == -1 && truncated)
-            return info; // needs bytes past the 512 OTP reads
+          // A name that runs to the end of what epp reads counts only when epp
+          // saw the end of the file: it reads 32-byte chunks, at most 16 reads
+          // including the one that finds end of file, so files of <= 480 bytes.
+          if (at(e) == -1 && text.size() > 480)
+            return info;
           name.assign(text.substr(k, e - k));
           for (char& c : name)
             c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -218,7 +221,11 @@ EncodingInfo find_encoding(std::string_view text) {
 
 /// First offset of invalid UTF-8 (or of U+FFFE/U+FFFF, never legal in OTP
 /// source), or npos.
-size_t find_invalid_utf8(std::string_view text) {
+/// The first byte that is not well-formed UTF-8, or of a character erl_scan
+/// rejects (surrogates, U+FFFE, U+FFFF), or npos. erl_scan does take U+FFFE and
+/// U+FFFF as the character after a `\^` escape (`"\^\x{FFFE}"` is [30]), so
+/// such a pair is let through and `nonchar_escape` is set.
+size_t find_invalid_utf8(std::string_view text, bool& nonchar_escape) {
   const auto* s = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
   size_t i = 0;
@@ -260,8 +267,18 @@ size_t find_invalid_utf8(std::string_view text) {
       cp = (cp << 6) | (s[i + k] & 0x3Fu);
     }
     if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF)
+        (cp >= 0xD800 && cp <= 0xDFFF))
       return i;
+    if (cp == 0xFFFE || cp == 0xFFFF) {
+      // Allowed only as `\^X` with the backslash itself not escaped.
+      size_t slashes = 0;
+      if (i >= 2 && s[i - 1] == '^')
+        while (slashes + 2 <= i && s[i - 2 - slashes] == '\\')
+          ++slashes;
+      if (slashes % 2 == 0)
+        return i;
+      nonchar_escape = true;
+    }
     i += len;
   }
   return std::string_view::npos;
@@ -456,6 +473,7 @@ private:
   Token la_{};
   bool has_la_ = false;
   bool failed_ = false;
+  bool nonchar_escape_ = false; // the text holds `\^` + U+FFFE or U+FFFF
   Err err_;
   std::string scratch_;       // unescaped text of the current string/atom
   std::string concat_;        // adjacent string literals
@@ -497,6 +515,19 @@ inline uint32_t Parser::decode(const char*& q) const {
   return cp;
 }
 
+/// The first U+FFFE or U+FFFF (EF BF BE, EF BF BF) in [p, e), or null.
+static const char* find_nonchar(const char* p, const char* e) {
+  for (;;) {
+    const void* hit = std::memchr(p, 0xEF, static_cast<size_t>(e - p));
+    if (hit == nullptr)
+      return nullptr;
+    const auto* q = static_cast<const unsigned char*>(hit);
+    if (e - reinterpret_cast<const char*>(q) >= 3 && q[1] == 0xBF && (q[2] == 0xBE || q[2] == 0xBF))
+      return reinterpret_cast<const char*>(q);
+    p = reinterpret_cast<const char*>(q) + 1;
+  }
+}
+
 /// Skips whitespace and comments; false at end of input.
 bool Parser::skip_white() {
   for (;;) {
@@ -510,6 +541,14 @@ bool Parser::skip_white() {
       const char* start = p_;
       const void* nl = std::memchr(p_, '\n', static_cast<size_t>(end_ - p_));
       p_ = nl != nullptr ? static_cast<const char*>(nl) : end_;
+      if (nonchar_escape_) {
+        // erl_scan rejects U+FFFE and U+FFFF in comments too; stop at one so
+        // that lex() reports it as an illegal character.
+        if (const char* bad = find_nonchar(start, p_)) {
+          p_ = bad;
+          return true;
+        }
+      }
       if (opts_.keep_comments)
         doc_.comments.push_back(Span{off(start), off(p_)});
       continue;
@@ -1579,11 +1618,17 @@ Result<void> Parser::run() {
     doc_.coding_line = Span{enc.line_begin, enc.line_end};
   }
   if (!latin1_) {
-    const size_t bad = find_invalid_utf8(text);
-    if (bad != std::string_view::npos)
+    const size_t bad = find_invalid_utf8(text, nonchar_escape_);
+    if (bad != std::string_view::npos) {
+      const Span at{static_cast<uint32_t>(bad), static_cast<uint32_t>(bad + 1)};
+      if (find_nonchar(text.data() + bad, text.data() + std::min(text.size(), bad + 3)) != nullptr)
+        return Err{ErrCode::Syntax,
+                   text[bad + 2] == '\xBE' ? "illegal character U+FFFE" : "illegal character U+FFFF",
+                   at};
       return Err{ErrCode::Syntax,
                  "invalid UTF-8 (declare '%% coding: latin-1' on the first line for Latin-1 text)",
-                 Span{static_cast<uint32_t>(bad), static_cast<uint32_t>(bad + 1)}};
+                 at};
+    }
   }
   bin_budget_ = detail::binary_budget_bits(text.size());
   vals_.reserve(256);
