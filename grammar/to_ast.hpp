@@ -31,12 +31,6 @@
 
 namespace relupkit::grammar {
 
-/// Term::flags bits, with the meaning the hand parser gives them.
-enum TermFlags : uint8_t {
-  kSignedLiteral = 1, ///< a number literal with a folded unary `-` or `+`
-  kCharLiteral = 2,   ///< an integer written as `$c`
-};
-
 /// An error found by an action (not by the grammar's structure).
 struct SyntaxError {
   Span span; ///< offsets in the original file
@@ -304,7 +298,7 @@ template <> struct action<char_literal> {
     st.text.clear();
     st.text_chars = 0;
     ast::Term* t = st.doc.arena.make<ast::IntegerTerm>(st.span(in), c);
-    t->flags = kCharLiteral;
+    t->flags = ast::kCharLiteral;
     st.vals.push_back(t);
   }
 };
@@ -364,7 +358,7 @@ template <> struct action<signed_number> {
   template <typename ActionInput> static void apply(const ActionInput& in, State& st) {
     ast::Term* v = st.pop();
     const Span sp{st.offset(in.begin()), v->span.end};
-    const uint8_t flags = static_cast<uint8_t>(v->flags | kSignedLiteral);
+    const uint8_t flags = static_cast<uint8_t>(v->flags | ast::kSignedLiteral);
     if (*in.begin() == '-') {
       if (auto* f = v->dyn_cast<ast::FloatTerm>()) {
         f->value = -f->value;

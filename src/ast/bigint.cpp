@@ -148,22 +148,6 @@ int compare_integers(const IntegerTerm& a, const IntegerTerm& b) {
   return a.big->negative ? -c : c;
 }
 
-int compare_integer_float(const IntegerTerm& a, double b) {
-  if (a.big == nullptr) {
-    // Exact for |value| < 2^53; beyond that compare through long double.
-    const long double x = static_cast<long double>(a.value);
-    const long double y = b;
-    return x < y ? -1 : (x > y ? 1 : 0);
-  }
-  long double x = 0;
-  for (uint32_t i = a.big->size; i-- > 0;)
-    x = x * 4294967296.0L + a.big->limbs[i];
-  if (a.big->negative)
-    x = -x;
-  const long double y = b;
-  return x < y ? -1 : (x > y ? 1 : 0);
-}
-
 void write_bits_big_endian(const BigValue& v, uint64_t bits, std::vector<uint8_t>& out,
                            uint64_t bit_pos) {
   if (bits == 0)

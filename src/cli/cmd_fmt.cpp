@@ -91,18 +91,18 @@ int run_fmt(const FmtOptions& o) {
       status = kBadInput;
       continue;
     }
-    const std::string original(src->text());
-    SourceBuffer keep = std::move(*src);
-    const std::string name = keep.name();
-    // Keep a copy of the buffer for error rendering (the parser takes ownership).
-    SourceBuffer for_errors(name, original);
-    auto doc = parse::parse_document(std::move(keep));
-    if (!doc.ok()) {
-      std::fprintf(stderr, "%s\n", parse::format_parse_error(for_errors, doc.error()).c_str());
+    // One copy of the file: the document owns it, and errors are rendered from it.
+    auto doc = std::make_unique<ast::Document>();
+    doc->source = std::move(*src);
+    const std::string name = doc->source.name();
+    const std::string_view original = doc->source.text();
+    auto parsed = parse::parse_into(*doc);
+    if (!parsed.ok()) {
+      std::fprintf(stderr, "%s\n", parse::format_parse_error(doc->source, parsed.error()).c_str());
       status = kBadInput;
       continue;
     }
-    const std::string out = print::print_canonical(**doc);
+    const std::string out = print::print_canonical(*doc);
     if (o.check) {
       if (out != original) {
         std::fprintf(stderr, "%s: would be reformatted\n", name.c_str());

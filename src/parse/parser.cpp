@@ -384,11 +384,6 @@ struct Token {
   bool str_copied;      // str points into the scratch buffer
 };
 
-enum Flags : uint8_t {
-  kSigned = 1, // a literal with a folded unary sign
-  kChar = 2,   // an integer written as $c
-};
-
 enum class FrameKind : uint8_t {
   Tuple,
   List,
@@ -1175,7 +1170,7 @@ bool Parser::parse_term() {
         return true;
       case Tok::Char: {
         Term* n = doc_.arena.make<ast::IntegerTerm>(sp, t.ival);
-        n->flags = kChar;
+        n->flags = ast::kCharLiteral;
         vals_.push_back(n);
         return true;
       }
@@ -1499,11 +1494,11 @@ bool Parser::after_value() {
         const bool negate = fr.negate;
         const uint32_t begin = fr.begin;
         frames_.pop_back();
-        if ((v->flags & kSigned) != 0 ||
+        if ((v->flags & ast::kSignedLiteral) != 0 ||
             (v->kind != ast::TermKind::Integer && v->kind != ast::TermKind::Float))
           return fail(begin, "unary minus or plus applies only to a number literal");
         v->span.begin = begin;
-        v->flags |= kSigned;
+        v->flags |= ast::kSignedLiteral;
         if (negate) {
           if (auto* f = v->dyn_cast<ast::FloatTerm>()) {
             f->value = -f->value;
@@ -1673,11 +1668,15 @@ Result<std::unique_ptr<ast::Document>> parse_document(SourceBuffer source,
                                                      const ParseOptions& options) {
   auto doc = std::make_unique<ast::Document>();
   doc->source = std::move(source);
-  Parser parser(*doc, options);
-  auto r = parser.run();
+  auto r = parse_into(*doc, options);
   if (!r.ok())
     return r.error();
   return doc;
+}
+
+Result<void> parse_into(ast::Document& doc, const ParseOptions& options) {
+  Parser parser(doc, options);
+  return parser.run();
 }
 
 } // namespace relupkit::parse

@@ -37,9 +37,6 @@ IntegerTerm* make_integer(Arena& arena, Span span, const BigValue& v);
 /// Compares two integer terms by value (-1, 0, 1).
 int compare_integers(const IntegerTerm& a, const IntegerTerm& b);
 
-/// Compares an integer term with a double by exact value (-1, 0, 1), as Erlang does.
-int compare_integer_float(const IntegerTerm& a, double b);
-
 /// The low `bits` bits of the two's-complement representation of `v`, big-endian,
 /// written into `out` starting at bit offset `bit_pos` (out must be large enough).
 void write_bits_big_endian(const BigValue& v, uint64_t bits, std::vector<uint8_t>& out,

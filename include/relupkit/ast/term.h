@@ -37,6 +37,12 @@ enum class TermKind : uint8_t {
   Fun,     ///< `fun M:F/A`
 };
 
+/// Term::flags bits set by both parsers (how a literal was written).
+enum TermFlags : uint8_t {
+  kSignedLiteral = 1, ///< a number literal with a folded unary `-` or `+` (`- 5`, `-(5)`)
+  kCharLiteral = 2,   ///< an integer written as `$c`
+};
+
 /// Base of every node. Nodes are never destroyed individually.
 struct Term {
   TermKind kind;

@@ -31,6 +31,11 @@ struct ParseOptions {
 Result<std::unique_ptr<ast::Document>> parse_document(SourceBuffer source,
                                                      const ParseOptions& options = {});
 
+/// Parses `doc.source` into `doc`, a Document that holds nothing else yet. The
+/// form for callers that need the source after a failure (to render the error)
+/// without keeping a second copy of it.
+Result<void> parse_into(ast::Document& doc, const ParseOptions& options = {});
+
 /// The encoding OTP reads a file with (epp:set_encoding/1: a `coding:` comment
 /// within the first two lines and 512 bytes; UTF-8 otherwise).
 ast::Encoding detect_encoding(std::string_view text);
