@@ -1446,11 +1446,16 @@ std::string print_canonical(const ast::Document& doc, const PrintOptions& option
       out.append(".\n");
     }
   }
-  // The output is read back in the encoding epp finds in it: Latin-1 when a kept
-  // `%% coding: latin-1` line says so, or when the printed text itself holds such a
-  // declaration in its first two lines (say a quoted atom '%coding: latin-1').
-  if (parse::detect_encoding(out) != ast::Encoding::Latin1)
+  // The output is read back in the encoding epp finds in it. A kept
+  // `%% coding: latin-1` line makes it Latin-1. Otherwise it is UTF-8, and if
+  // epp would take it for Latin-1 (the text of a quoted atom or string on the
+  // first two lines reads `%... coding: latin-1`), a `%% coding: utf-8` first
+  // line says what it is; epp stops at the first declaration it finds.
+  if (!(doc.has_coding_line && doc.encoding == ast::Encoding::Latin1)) {
+    if (parse::detect_encoding(out) == ast::Encoding::Latin1)
+      out.insert(0, "%% coding: utf-8\n");
     return out;
+  }
   out.resize(terms_start);
   PrintOptions narrow = options;
   narrow.unicode = false;

@@ -24,11 +24,12 @@ void print_term(std::string& out, const ast::Document& doc, const ast::Term* ter
                 const PrintOptions& options = {});
 
 /// The whole document in canonical style: the leading encoding-comment line if
-/// the source had one, then each term as `~tp.~n`. The terms are UTF-8, or
-/// Latin-1 when epp would read the output as Latin-1 (a kept
-/// `%% coding: latin-1` line, or such text inside a term on the first two
-/// lines); then a term with a character above 255 is written as `~p` writes it.
-/// Either way file:consult reads the output back as the same terms.
+/// the source had one, then each term as `~tp.~n`. The terms are Latin-1 when
+/// that line declares `%% coding: latin-1` (a term with a character above 255
+/// is then written as `~p` writes it), UTF-8 otherwise. Either way file:consult
+/// reads the output back as the same terms: should epp take the UTF-8 output
+/// for Latin-1 (a quoted atom on the first two lines holding the text
+/// `%% coding: latin-1`), a `%% coding: utf-8` line is written first.
 std::string print_canonical(const ast::Document& doc, const PrintOptions& options = {});
 
 } // namespace relupkit::print
