@@ -13,34 +13,14 @@
 #include <cstring>
 #include <unordered_map>
 
+#include "base/utf8.h"
 #include "relupkit/ast/bigint.h"
 
 namespace relupkit::ast {
 
 namespace {
 
-/// Decodes one UTF-8 sequence at `s[i]` (the parser only stores valid UTF-8).
-inline uint32_t decode_utf8(const unsigned char* s, uint32_t& i) {
-  uint32_t c = s[i];
-  if (c < 0x80) {
-    i += 1;
-    return c;
-  }
-  if (c < 0xE0) {
-    c = ((c & 0x1F) << 6) | (s[i + 1] & 0x3F);
-    i += 2;
-    return c;
-  }
-  if (c < 0xF0) {
-    c = ((c & 0x0F) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3F);
-    i += 3;
-    return c;
-  }
-  c = ((c & 0x07) << 18) | ((s[i + 1] & 0x3Fu) << 12) | ((s[i + 2] & 0x3Fu) << 6) |
-      (s[i + 3] & 0x3F);
-  i += 4;
-  return c;
-}
+using relupkit::detail::decode_utf8;
 
 /// Type classes in erts order.
 enum Class : uint8_t {

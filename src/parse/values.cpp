@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "base/utf8.h"
+
 namespace relupkit::parse::detail {
 
 using ast::BigValue;
@@ -67,23 +69,7 @@ ast::IntegerTerm* make_integer(ast::Document& doc, Span span, const ast::BigValu
   return ast::make_integer(doc.arena, span, v);
 }
 
-void append_utf8(std::string& out, uint32_t c) {
-  if (c < 0x80) {
-    out.push_back(static_cast<char>(c));
-  } else if (c < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else if (c < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  }
-}
+void append_utf8(std::string& out, uint32_t c) { relupkit::detail::append_utf8(out, c); }
 
 namespace {
 

@@ -25,6 +25,7 @@
 
 #include "print/float_format.h"
 #include "print/grapheme.h"
+#include "base/utf8.h"
 #include "relupkit/ast/bigint.h"
 #include "relupkit/ast/compare.h"
 #include "relupkit/parse/parser.h"
@@ -38,47 +39,8 @@ using namespace ast;
 // ---------------------------------------------------------------------------
 // Characters
 
-/// Decodes one UTF-8 sequence (the AST only holds valid UTF-8).
-inline uint32_t decode_utf8(const unsigned char* s, size_t& i) {
-  uint32_t c = s[i];
-  if (c < 0x80) {
-    i += 1;
-    return c;
-  }
-  if (c < 0xE0) {
-    c = ((c & 0x1F) << 6) | (s[i + 1] & 0x3F);
-    i += 2;
-    return c;
-  }
-  if (c < 0xF0) {
-    c = ((c & 0x0F) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3F);
-    i += 3;
-    return c;
-  }
-  c = ((c & 0x07) << 18) | ((s[i + 1] & 0x3Fu) << 12) | ((s[i + 2] & 0x3Fu) << 6) |
-      (s[i + 3] & 0x3F);
-  i += 4;
-  return c;
-}
-
-inline void put_utf8(std::string& out, uint32_t c) {
-  if (c < 0x80) {
-    out.push_back(static_cast<char>(c));
-  } else if (c < 0x800) {
-    const char b[2] = {static_cast<char>(0xC0 | (c >> 6)), static_cast<char>(0x80 | (c & 0x3F))};
-    out.append(b, 2);
-  } else if (c < 0x10000) {
-    const char b[3] = {static_cast<char>(0xE0 | (c >> 12)),
-                       static_cast<char>(0x80 | ((c >> 6) & 0x3F)),
-                       static_cast<char>(0x80 | (c & 0x3F))};
-    out.append(b, 3);
-  } else {
-    const char b[4] = {
-        static_cast<char>(0xF0 | (c >> 18)), static_cast<char>(0x80 | ((c >> 12) & 0x3F)),
-        static_cast<char>(0x80 | ((c >> 6) & 0x3F)), static_cast<char>(0x80 | (c & 0x3F))};
-    out.append(b, 4);
-  }
-}
+using relupkit::detail::decode_utf8;
+inline void put_utf8(std::string& out, uint32_t c) { relupkit::detail::append_utf8(out, c); }
 
 /// io_lib:printable_latin1_list/1 for one character.
 inline bool printable_latin1(int64_t c) {
