@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <sys/stat.h>
 
 #include <fmt/format.h>
 
@@ -21,7 +22,12 @@ Result<SourceBuffer> SourceBuffer::read_file(const std::string& path) {
   const bool is_stdin = path == "-";
   FILE* f = is_stdin ? stdin : std::fopen(path.c_str(), "rb");
   if (f == nullptr)
-    return Err{ErrCode::Io, fmt::format("{}: cannot open: {}", path, std::strerror(errno)), {}};
+    return Err{ErrCode::Io, fmt::format("cannot open: {}", std::strerror(errno)), {}};
+  struct stat st {};
+  if (!is_stdin && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+    std::fclose(f);
+    return Err{ErrCode::Io, "cannot read: it is a directory", {}};
+  }
   std::string bytes;
   size_t known = 0;
   if (!is_stdin && std::fseek(f, 0, SEEK_END) == 0) {
@@ -35,7 +41,7 @@ Result<SourceBuffer> SourceBuffer::read_file(const std::string& path) {
   if (known > 0) {
     if (known > UINT32_MAX - kPadding) {
       std::fclose(f);
-      return Err{ErrCode::Io, fmt::format("{}: file too large (4 GiB at most)", path), {}};
+      return Err{ErrCode::Io, "file too large (4 GiB at most)", {}};
     }
     buf.data_.reset(new char[known + kPadding]);
     size_t got = std::fread(buf.data_.get(), 1, known, f);
@@ -59,10 +65,11 @@ Result<SourceBuffer> SourceBuffer::read_file(const std::string& path) {
     buf = SourceBuffer(buf.name_, bytes);
   }
   const bool failed = std::ferror(f) != 0;
+  const int read_errno = errno;
   if (!is_stdin)
     std::fclose(f);
   if (failed)
-    return Err{ErrCode::Io, fmt::format("{}: read error", path), {}};
+    return Err{ErrCode::Io, fmt::format("cannot read: {}", std::strerror(read_errno)), {}};
   if (buf.data_ == nullptr)
     buf = SourceBuffer(buf.name_, std::string_view());
   std::memset(buf.data_.get() + buf.size_, 0, kPadding);

@@ -57,6 +57,13 @@ check "bad input prints nothing" test -z "$out"
 
 "$RK" fmt missing.relup 2>missing.err; rc=$?
 check "missing file exits 2" test $rc -eq 2
+check "missing file error names the file once" grep -qx 'missing.relup: error: cannot open: No such file or directory' missing.err
+mkdir -p adir
+"$RK" fmt adir 2>dir.err; rc=$?
+check "a directory exits 2" test $rc -eq 2
+check "a directory is reported as one" grep -qx 'adir: error: cannot read: it is a directory' dir.err
+out=$(printf '{a,\n b}.\n' | "$RK" fmt -); rc=$?
+check "standard input is read with -" test "$out" = "{a,b}." -a $rc -eq 0
 "$RK" fmt --bogus messy.relup 2>/dev/null; rc=$?
 check "bad usage exits 2" test $rc -eq 2
 "$RK" --version | grep -q '^relupkit '; rc=$?

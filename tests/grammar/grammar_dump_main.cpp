@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
     std::string out;
     auto src = SourceBuffer::read_file(argv[i]);
     if (!src.ok()) {
-      std::fprintf(stderr, "%s\n", src.error().message.c_str());
+      std::fprintf(stderr, "%s: %s\n", argv[i], src.error().message.c_str());
       return 2;
     }
     SourceBuffer copy(src->name(), src->text());

@@ -21,7 +21,8 @@ public:
   SourceBuffer() = default;
   /// Copies `text`; `name` is what diagnostics call the file.
   SourceBuffer(std::string name, std::string_view text);
-  /// Reads a whole file (`-` is standard input).
+  /// Reads a whole file (`-` is standard input). Error messages do not repeat
+  /// the path (callers print `PATH: error: MESSAGE`).
   static Result<SourceBuffer> read_file(const std::string& path);
 
   const char* data() const { return data_.get(); }
