@@ -2,6 +2,7 @@
 // `relupkit fmt`: print term files in canonical layout (what systools writes).
 #include <cerrno>
 #include <cstdio>
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -102,7 +103,17 @@ int run_fmt(const FmtOptions& o) {
       status = kBadInput;
       continue;
     }
-    const std::string out = print::print_canonical(*doc);
+    // OTP's layout can be quadratic in the input (deep nesting); refuse a
+    // canonical form more than 16 times the input (and over 64 MiB).
+    print::PrintOptions popts;
+    popts.max_output_bytes = std::max<size_t>(size_t(64) << 20, 16 * original.size());
+    auto printed = print::try_print_canonical(*doc, popts);
+    if (!printed.ok()) {
+      std::fprintf(stderr, "%s: error: %s\n", name.c_str(), printed.error().message.c_str());
+      status = kBadInput;
+      continue;
+    }
+    const std::string& out = *printed;
     if (o.check) {
       if (out != original) {
         std::fprintf(stderr, "%s: would be reformatted\n", name.c_str());

@@ -23,6 +23,8 @@
 #include <string_view>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "print/float_format.h"
 #include "print/grapheme.h"
 #include "base/utf8.h"
@@ -333,10 +335,23 @@ private:
   void write_fun(const FunTerm* f);
   void put_char(uint32_t c, uint32_t quote);
   void newline(int64_t col) {
+    // Only indentation grows faster than the input; past the limit nothing more
+    // is indented and the caller reports the overflow.
+    if (limit_ != 0 && out_.size() + static_cast<size_t>(col) > limit_) {
+      overflow_ = true;
+      return;
+    }
     out_.push_back('\n');
     if (col > 1)
       out_.append(static_cast<size_t>(col - 1), ' ');
   }
+
+public:
+  /// Stops indenting once the output passes `bytes` (0: never); see overflowed().
+  void set_limit(size_t bytes) { limit_ = bytes; }
+  bool overflowed() const { return overflow_ || (limit_ != 0 && out_.size() > limit_); }
+
+private:
 
   // Layout
   template <bool Dry> bool layout(uint32_t root, int64_t col, int64_t tind);
@@ -365,6 +380,8 @@ private:
   bool wide_;     ///< `~tp` with +pc unicode
 
   std::vector<Node> nodes_;
+  size_t limit_ = 0;
+  bool overflow_ = false;
   std::vector<MFrame> mframes_;
   std::vector<MapEntry> entries_; ///< pairs of the open maps, a stack
   std::string pool_;
@@ -1390,8 +1407,20 @@ void print_term(std::string& out,
   p.print(term, 1);
 }
 
-std::string print_canonical(const ast::Document& doc, const PrintOptions& options) {
-  std::string out;
+namespace {
+
+/// Appends one term as `~tp` (or `~p`); false when the output passed `limit`.
+bool print_one(std::string& out, const ast::Document& doc, const ast::Term* term,
+               const PrintOptions& options, size_t limit) {
+  Printer p(doc, options, out);
+  p.set_limit(limit);
+  p.print(term, 1);
+  return !p.overflowed();
+}
+
+/// The canonical document into `out`; false when it would pass options.max_output_bytes.
+bool print_document(std::string& out, const ast::Document& doc, const PrintOptions& options) {
+  const size_t limit = options.max_output_bytes;
   if (doc.has_coding_line) {
     const std::string_view src = doc.source.text();
     const Span s = doc.coding_line;
@@ -1402,10 +1431,13 @@ std::string print_canonical(const ast::Document& doc, const PrintOptions& option
   const size_t terms_start = out.size();
   {
     Printer p(doc, options, out);
-    p.reserve(doc.source.size());
+    p.set_limit(limit);
+    p.reserve(limit != 0 ? std::min<size_t>(doc.source.size(), limit) : doc.source.size());
     for (const ast::Term* t : doc.terms) {
       p.print(t, 1);
       out.append(".\n");
+      if (p.overflowed())
+        return false;
     }
   }
   // The output is read back in the encoding epp finds in it. A kept
@@ -1416,7 +1448,7 @@ std::string print_canonical(const ast::Document& doc, const PrintOptions& option
   if (!(doc.has_coding_line && doc.encoding == ast::Encoding::Latin1)) {
     if (parse::detect_encoding(out) == ast::Encoding::Latin1)
       out.insert(0, "%% coding: utf-8\n");
-    return out;
+    return true;
   }
   out.resize(terms_start);
   PrintOptions narrow = options;
@@ -1424,7 +1456,8 @@ std::string print_canonical(const ast::Document& doc, const PrintOptions& option
   std::string one;
   for (const ast::Term* t : doc.terms) {
     one.clear();
-    print_term(one, doc, t, options);
+    if (!print_one(one, doc, t, options, limit))
+      return false;
     // `~tp` output with a character above 255 has no Latin-1 spelling: `~p`
     // writes such atoms with \x{...} escapes and such strings as lists.
     const bool wide = std::any_of(one.begin(), one.end(), [](char c) {
@@ -1432,12 +1465,37 @@ std::string print_canonical(const ast::Document& doc, const PrintOptions& option
     });
     if (wide) {
       one.clear();
-      print_term(one, doc, t, narrow);
+      if (!print_one(one, doc, t, narrow, limit))
+        return false;
     }
     one.append(".\n");
     to_latin1(one, 0);
     out += one;
+    if (limit != 0 && out.size() > limit)
+      return false;
   }
+  return true;
+}
+
+} // namespace
+
+std::string print_canonical(const ast::Document& doc, const PrintOptions& options) {
+  PrintOptions unlimited = options;
+  unlimited.max_output_bytes = 0;
+  std::string out;
+  print_document(out, doc, unlimited);
+  return out;
+}
+
+Result<std::string> try_print_canonical(const ast::Document& doc, const PrintOptions& options) {
+  std::string out;
+  if (!print_document(out, doc, options))
+    return Err{ErrCode::Limit,
+               fmt::format("the canonical layout would exceed {} MiB (OTP indents each nesting "
+                           "level one column further, so deep nesting grows the output "
+                           "quadratically)",
+                           options.max_output_bytes >> 20),
+               Span{}};
   return out;
 }
 

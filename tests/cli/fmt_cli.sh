@@ -75,5 +75,13 @@ check "fmt --help lists --check" test $rc -eq 0
 out=$("$RK" fmt empty.erl); rc=$?
 check "empty file is accepted" test $rc -eq 0 -a -z "$out"
 
+# 300,000 nested pairs: OTP's layout would be 45 GB; relupkit refuses.
+{ for ((i = 0; i < 300000; i++)); do printf '{a,'; done; printf '1'
+  for ((i = 0; i < 300000; i++)); do printf '}'; done; printf '.\n'; } > deep.erl
+out=$("$RK" fmt deep.erl 2>deep.err); rc=$?
+check "a quadratic layout exits 2" test $rc -eq 2
+check "a quadratic layout prints nothing" test -z "$out"
+check "a quadratic layout is explained" grep -q '^deep.erl: error: the canonical layout would exceed' deep.err
+
 echo "$passed passed, $failed failed"
 test "$failed" -eq 0

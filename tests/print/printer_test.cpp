@@ -439,6 +439,34 @@ TEST(CanonicalPrinter, PrintsMillionDeepTuple) {
   EXPECT_EQ(out.find('\n'), std::string::npos);
 }
 
+TEST(CanonicalPrinter, LimitsQuadraticLayouts) {
+  // {a,{a,...{a,1}...}}: OTP indents every level one column further, so the
+  // canonical text of N levels is about N*N/2 bytes (N = 3000: 4.5 MB).
+  std::string text;
+  const int n = 3000;
+  for (int i = 0; i < n; ++i)
+    text += "{a,";
+  text += "1";
+  text.append(n, '}');
+  text += ".\n";
+  std::string error;
+  auto doc = test::parse_text(text, &error);
+  ASSERT_NE(doc, nullptr) << error;
+  const std::string full = print::print_canonical(*doc);
+  EXPECT_GT(full.size(), size_t(n) * n / 2);
+
+  print::PrintOptions limited;
+  limited.max_output_bytes = 1 << 20;
+  auto refused = print::try_print_canonical(*doc, limited);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrCode::Limit);
+
+  limited.max_output_bytes = full.size();
+  auto fits = print::try_print_canonical(*doc, limited);
+  ASSERT_TRUE(fits.ok());
+  EXPECT_EQ(*fits, full);
+}
+
 TEST(CanonicalPrinter, PrintsMillionDeepListsWithTails) {
   ast::Document doc;
   TermBuilder b{doc};

@@ -20,6 +20,7 @@ enum class ErrCode : uint8_t {
   Syntax,   ///< the text is not a valid term file
   Io,       ///< a file could not be read or written
   Usage,    ///< bad arguments or configuration
+  Limit,    ///< a size limit relupkit sets was reached
   Internal, ///< a bug
 };
 

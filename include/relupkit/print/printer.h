@@ -16,6 +16,11 @@ struct PrintOptions {
   bool printable_unicode = false;
   /// Line length (`~p` uses 80).
   int line_length = 80;
+  /// try_print_canonical fails once the output would pass this many bytes
+  /// (0: no limit). OTP's layout indents each nesting level one column more, so
+  /// a deep chain such as {a,{a,{a,...}}} prints in size quadratic in its depth
+  /// (300,000 levels: 45 GB); a limit keeps a hostile file from exhausting memory.
+  size_t max_output_bytes = 0;
 };
 
 /// Appends `io_lib:format("~tp", [T])` as UTF-8, laid out as if it started at
@@ -31,5 +36,9 @@ void print_term(std::string& out, const ast::Document& doc, const ast::Term* ter
 /// for Latin-1 (a quoted atom on the first two lines holding the text
 /// `%% coding: latin-1`), a `%% coding: utf-8` line is written first.
 std::string print_canonical(const ast::Document& doc, const PrintOptions& options = {});
+
+/// print_canonical with `options.max_output_bytes` enforced: an Err (code
+/// Limit) instead of an output larger than that.
+Result<std::string> try_print_canonical(const ast::Document& doc, const PrintOptions& options);
 
 } // namespace relupkit::print
