@@ -305,6 +305,9 @@ template <> struct action<char_literal> {
 
 template <> struct action<decimal_integer> {
   template <typename ActionInput> static void apply(const ActionInput& in, State& st) {
+    std::string too_large = parse::detail::integer_too_large(in.string_view());
+    if (!too_large.empty())
+      st.fail(in, std::move(too_large));
     st.vals.push_back(parse::detail::make_integer(st.doc, st.span(in),
                                                   parse::detail::integer_value(in.string_view())));
   }
@@ -323,6 +326,8 @@ template <> struct action<based_integer> {
     const size_t hash = s.find('#');
     const std::string_view base_text = s.substr(0, hash);
     const std::string_view digits = s.substr(hash + 1);
+    if (base_text.size() > 40)
+      st.fail(in, "illegal base in based integer (must be 2..36)");
     const ast::BigValue b = parse::detail::integer_value(base_text);
     const int64_t base = b.fits_int64() ? b.to_int64() : 0;
     if (base < 2 || base > 36)
@@ -339,6 +344,9 @@ template <> struct action<based_integer> {
       if (!ok)
         st.fail(in, fmt::format("illegal digit '{}' in base {} integer", digits[i], base));
     }
+    std::string too_large = parse::detail::integer_too_large(digits, static_cast<unsigned>(base));
+    if (!too_large.empty())
+      st.fail(in, std::move(too_large));
     st.vals.push_back(parse::detail::make_integer(
         st.doc, st.span(in), parse::detail::integer_value(digits, static_cast<unsigned>(base))));
   }
@@ -348,7 +356,8 @@ template <> struct action<float_literal> {
   template <typename ActionInput> static void apply(const ActionInput& in, State& st) {
     double d = 0;
     if (!parse::detail::float_value(in.string_view(), d))
-      st.fail(in, fmt::format("illegal float '{}': out of range", in.string_view()));
+      st.fail(in, fmt::format("illegal float '{}{}': out of range", in.string_view().substr(0, 40),
+                              in.string_view().size() > 40 ? "..." : ""));
     st.vals.push_back(st.doc.arena.make<ast::FloatTerm>(st.span(in), d));
   }
 };

@@ -789,6 +789,11 @@ void Parser::lex_number(Token& t) {
   };
   scan_digits(is_digit);
   if (p_ < end_ && *p_ == '#') {
+    if (p_ - start > 40) {
+      fail(off(start), "illegal base in based integer (must be 2..36)");
+      t.kind = Tok::Other;
+      return;
+    }
     const ast::BigValue bv = detail::integer_value(std::string_view(start, size_t(p_ - start)));
     const int64_t base = bv.fits_int64() ? bv.to_int64() : 0;
     if (base < 2 || base > 36) {
@@ -822,8 +827,14 @@ void Parser::lex_number(Token& t) {
       return;
     }
     t.kind = Tok::Integer;
-    big_value_ = detail::integer_value(std::string_view(digits, size_t(p_ - digits)),
-                                       static_cast<unsigned>(base));
+    const std::string_view text(digits, size_t(p_ - digits));
+    std::string too_large = detail::integer_too_large(text, static_cast<unsigned>(base));
+    if (!too_large.empty()) {
+      fail(off(start), std::move(too_large));
+      t.kind = Tok::Other;
+      return;
+    }
+    big_value_ = detail::integer_value(text, static_cast<unsigned>(base));
     if (big_value_.fits_int64()) {
       t.ival = big_value_.to_int64();
     } else {
@@ -863,8 +874,9 @@ void Parser::lex_number(Token& t) {
     }
     t.kind = Tok::Float;
     if (!detail::float_value(std::string_view(start, size_t(p_ - start)), t.fval)) {
-      fail(off(start), fmt::format("illegal float '{}': out of range",
-                                   std::string_view(start, size_t(p_ - start))));
+      const std::string_view text(start, size_t(p_ - start));
+      fail(off(start), fmt::format("illegal float '{}{}': out of range", text.substr(0, 40),
+                                   text.size() > 40 ? "..." : ""));
       t.kind = Tok::Other;
     }
     return;
@@ -877,6 +889,12 @@ void Parser::lex_number(Token& t) {
     for (const char* q = start; q < p_; ++q)
       v = v * 10 + (*q - '0');
     t.ival = v;
+    return;
+  }
+  std::string too_large = detail::integer_too_large(std::string_view(start, n));
+  if (!too_large.empty()) {
+    fail(off(start), std::move(too_large));
+    t.kind = Tok::Other;
     return;
   }
   big_value_ = detail::integer_value(std::string_view(start, n));

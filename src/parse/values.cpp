@@ -15,6 +15,27 @@ namespace relupkit::parse::detail {
 
 using ast::BigValue;
 
+std::string integer_too_large(std::string_view digits, unsigned base) {
+  if (digits.size() < 1000)
+    return {};
+  size_t n = 0;
+  bool leading = true;
+  for (char c : digits) {
+    if (c == '_' || (leading && c == '0'))
+      continue;
+    leading = false;
+    ++n;
+  }
+  // Bits of a base-b digit, rounded down: the literal needs at least
+  // (n - 1) * log2(b) bits.
+  const double bits = static_cast<double>(n > 0 ? n - 1 : 0) * std::log2(static_cast<double>(base));
+  if (bits <= static_cast<double>(kMaxIntegerBits))
+    return {};
+  return fmt::format("integer too large: {} digits; relupkit reads integers up to 2^{} "
+                     "(OTP reads any size, in time quadratic in the digits)",
+                     n, kMaxIntegerBits);
+}
+
 ast::BigValue integer_value(std::string_view digits, unsigned base) {
   BigValue v;
   // Consume up to 9 (decimal) or as many digits as fit in 32 bits per step.

@@ -15,6 +15,16 @@
 
 namespace relupkit::parse::detail {
 
+/// The largest integer literal relupkit reads, in bits of magnitude. OTP reads
+/// any size, in time quadratic in the number of digits (file:consult takes 7 s
+/// on a 1,000,000-digit literal and ~/tp 26 s more); relupkit stops at 2^524288
+/// (157,826 decimal digits) so that no file makes it hang.
+constexpr uint64_t kMaxIntegerBits = uint64_t(1) << 19;
+
+/// The error message when the digits (with `_` separators) of a base-`base`
+/// literal may need more than kMaxIntegerBits bits, or an empty string.
+std::string integer_too_large(std::string_view digits, unsigned base = 10);
+
 /// Value of a decimal digit string that may contain `_` separators (already
 /// checked to be between digits), or of `Base#Digits` given as base and digits.
 ast::BigValue integer_value(std::string_view digits, unsigned base = 10);

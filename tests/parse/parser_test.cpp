@@ -109,6 +109,24 @@ TEST(TermParser, ReadsOddBinarySegmentsAsOtp) {
   EXPECT_EQ(parse("<<<<1,2>>/binary, <<3:4>>/bits, 1:4>>.").text, "<<1,2,49:24>>");
 }
 
+TEST(TermParser, LimitsIntegerLiterals) {
+  // 157,826 decimal digits fit in 2^524288; 160,000 do not (see kMaxIntegerBits).
+  Parsed ok = parse(std::string(150000, '9') + ".");
+  EXPECT_TRUE(ok.ok) << ok.text.substr(0, 200);
+  Parsed big = parse(std::string(160000, '9') + ".");
+  ASSERT_FALSE(big.ok);
+  EXPECT_EQ(big.text.rfind("t.erl:1:1: error: integer too large: 160000 digits", 0), 0u) << big.text;
+  Parsed hex = parse("16#" + std::string(140000, 'f') + ".");
+  ASSERT_FALSE(hex.ok);
+  EXPECT_NE(hex.text.find("integer too large"), std::string::npos) << hex.text;
+  // Leading zeros do not count.
+  EXPECT_TRUE(parse(std::string(1000000, '0') + "7.").ok);
+  // A long float literal is quoted in the message only in part.
+  Parsed fl = parse("1.5e" + std::string(5000, '9') + ".");
+  ASSERT_FALSE(fl.ok);
+  EXPECT_LT(fl.text.size(), 200u) << fl.text.substr(0, 300);
+}
+
 TEST(TermParser, ErrorMessagesStayOnOneLine) {
   // A token quoted in a message keeps control characters and bad bytes escaped.
   Parsed p = parse("{a, '\n\x01\t' x}.");
