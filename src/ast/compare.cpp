@@ -745,23 +745,28 @@ std::vector<MapEntry> TermComparator::iteration_order(const MapTerm& m) {
   if (e.size() <= 32)
     return e; // a flatmap: key order
   // A HAMT: the order of the hash nibbles, lowest first; ties (equal 32-bit
-  // hashes) go one level deeper with the next salt.
+  // hashes) go on with the depth-1 hash.
   struct Keyed {
     MapEntry entry;
-    uint64_t rev[2]; // nibble-reversed hashes with salts 0 and 1
+    uint64_t rev[2]; // nibble-reversed hashes at depths 0 and 1
   };
   std::vector<Keyed> keyed;
   keyed.reserve(e.size());
   for (const MapEntry& entry : e) {
     Keyed k{entry, {0, 0}};
-    for (uint32_t salt = 0; salt < 2; ++salt) {
+    for (uint32_t depth = 0; depth < 2; ++depth) {
+      // make_map_hash(Key, Depth): levels 8..15 of the trie use the key's hash
+      // salted with its depth (1), mixed as UINT32_HASH_2(Depth, 1, HCONST_22).
+      uint32_t salt = 0;
+      if (depth > 0)
+        hash2(salt, depth, 1, kHConst22);
       uint32_t h = 0;
       if (!impl_->internal_hash(entry.first, salt, h))
         return e; // no reproducible order: keep key order
       uint64_t r = 0;
       for (int nib = 0; nib < 8; ++nib)
         r = (r << 4) | ((h >> (4 * nib)) & 0xF);
-      k.rev[salt] = r;
+      k.rev[depth] = r;
     }
     keyed.push_back(k);
   }

@@ -384,6 +384,22 @@ TEST(CanonicalPrinter, PrintsMapsInKeyOrderLastPairWins) {
   EXPECT_EQ(test::print(doc, b.map({})), "#{}");
 }
 
+TEST(CanonicalPrinter, OrdersHashCollisionsInLargeMapsLikeOtp) {
+  // 280384 and 198773 have the same 32-bit map hash, so OTP 25 orders them by
+  // make_map_hash(Key, 1) (depth-salted); expected text from OTP 25.2.3's ~tp.
+  std::string text = "#{280384 => x,198773 => x";
+  for (int k = 1000; k < 1038; ++k)
+    text += "," + std::to_string(k) + " => x";
+  text += "}.";
+  EXPECT_EQ(print_all(text, tp()),
+            "#{1036 => x,280384 => x,198773 => x,1022 => x,1004 => x,1035 => x,1023 => x,\n"
+            "  1034 => x,1008 => x,1026 => x,1016 => x,1032 => x,1021 => x,1010 => x,\n"
+            "  1017 => x,1005 => x,1006 => x,1002 => x,1037 => x,1003 => x,1029 => x,\n"
+            "  1025 => x,1018 => x,1007 => x,1011 => x,1014 => x,1012 => x,1009 => x,\n"
+            "  1013 => x,1000 => x,1015 => x,1028 => x,1020 => x,1030 => x,1027 => x,\n"
+            "  1024 => x,1031 => x,1001 => x,1033 => x,1019 => x}.\n");
+}
+
 TEST(CanonicalPrinter, PrintsFunsLikeErts) {
   ast::Document doc;
   TermBuilder b{doc};
