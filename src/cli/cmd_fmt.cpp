@@ -84,6 +84,10 @@ int run_fmt(const FmtOptions& o) {
     std::fprintf(stderr, "relupkit fmt: --in-place and --check exclude each other\n");
     return kBadInput;
   }
+  if (o.in_place && std::find(o.files.begin(), o.files.end(), "-") != o.files.end()) {
+    std::fprintf(stderr, "relupkit fmt: --in-place cannot rewrite standard input (-)\n");
+    return kBadInput;
+  }
   int status = kOk;
   for (const std::string& file : o.files) {
     auto src = SourceBuffer::read_file(file);

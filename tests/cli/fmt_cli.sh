@@ -64,6 +64,8 @@ check "a directory exits 2" test $rc -eq 2
 check "a directory is reported as one" grep -qx 'adir: error: cannot read: it is a directory' dir.err
 out=$(printf '{a,\n b}.\n' | "$RK" fmt -); rc=$?
 check "standard input is read with -" test "$out" = "{a,b}." -a $rc -eq 0
+echo 'a.' | "$RK" fmt -i - 2>/dev/null; rc=$?
+check "-i refuses standard input" test $rc -eq 2 -a ! -e ./-
 "$RK" fmt --bogus messy.relup 2>/dev/null; rc=$?
 check "bad usage exits 2" test $rc -eq 2
 "$RK" --version | grep -q '^relupkit '; rc=$?
