@@ -2,6 +2,7 @@
 // `relupkit fmt`: print term files in canonical layout (what systools writes).
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <algorithm>
 #include <cstring>
 #include <memory>
@@ -130,7 +131,13 @@ int run_fmt(const FmtOptions& o) {
       if (out == original)
         continue;
       std::string error;
-      if (!write_atomically(file, out, error)) {
+      // Rewrite the file a symbolic link points to, not the link.
+      std::string target = file;
+      if (char* real = ::realpath(file.c_str(), nullptr)) {
+        target = real;
+        std::free(real);
+      }
+      if (!write_atomically(target, out, error)) {
         std::fprintf(stderr, "%s: error: %s\n", file.c_str(), error.c_str());
         status = kBadInput;
       }

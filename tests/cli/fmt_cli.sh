@@ -64,6 +64,11 @@ check "a directory exits 2" test $rc -eq 2
 check "a directory is reported as one" grep -qx 'adir: error: cannot read: it is a directory' dir.err
 out=$(printf '{a,\n b}.\n' | "$RK" fmt -); rc=$?
 check "standard input is read with -" test "$out" = "{a,b}." -a $rc -eq 0
+cp messy.relup real.relup && ln -sf real.relup link.relup
+"$RK" fmt -i link.relup; rc=$?
+check "-i through a symbolic link exits 0" test $rc -eq 0
+check "-i keeps the symbolic link" test -L link.relup
+check "-i rewrites the link's target" cmp -s real.relup clean.relup
 echo 'a.' | "$RK" fmt -i - 2>/dev/null; rc=$?
 check "-i refuses standard input" test $rc -eq 2 -a ! -e ./-
 "$RK" fmt --bogus messy.relup 2>/dev/null; rc=$?
