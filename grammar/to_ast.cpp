@@ -10,6 +10,7 @@
 //  3. erl_scan + erl_parse:parse_term/1 for each term (`document`).
 #include "pegtl_parser.h"
 
+#include <algorithm>
 #include <cctype>
 #include <exception>
 
@@ -100,6 +101,15 @@ Err make_err(uint32_t at, std::string message) {
   return Err{ErrCode::Syntax, std::move(message), Span{at, at + 1}};
 }
 
+/// `err` with its span inside a text of `size` bytes (an error at the end of
+/// the file has an empty span there), as the hand parser reports it.
+Err within(Err err, size_t size) {
+  const auto end = static_cast<uint32_t>(size);
+  err.span.end = std::min(err.span.end, end);
+  err.span.begin = std::min(err.span.begin, err.span.end);
+  return err;
+}
+
 /// A grammar error at `pos` of the parsed text; characters that can never
 /// start a token get erl_scan's "illegal character" instead.
 Err grammar_error(std::string_view parsed,
@@ -154,7 +164,8 @@ Result<std::unique_ptr<ast::Document>> parse_document(SourceBuffer source,
     try {
       (void)pegtl::parse<utf8_text, pegtl::nothing, control>(in);
     } catch (const pegtl::parse_error& e) {
-      return make_err(static_cast<uint32_t>(e.positions().front().byte), std::string(e.message()));
+      return within(make_err(static_cast<uint32_t>(e.positions().front().byte), std::string(e.message())),
+                    parsed.size());
     }
   }
 
@@ -164,9 +175,10 @@ Result<std::unique_ptr<ast::Document>> parse_document(SourceBuffer source,
   try {
     (void)pegtl::parse<document, action, control>(in, st);
   } catch (const pegtl::parse_error& e) {
-    return grammar_error(parsed, e.positions().front().byte, e.message(), origin);
+    return within(grammar_error(parsed, e.positions().front().byte, e.message(), origin),
+                  doc->source.size());
   } catch (const SyntaxError& e) {
-    return Err{ErrCode::Syntax, e.message, e.span};
+    return within(Err{ErrCode::Syntax, e.message, e.span}, doc->source.size());
   }
   return doc;
 }

@@ -176,6 +176,17 @@ TEST(GrammarAst, Spans) {
   EXPECT_EQ(slice(*doc, t->elems[7]->span), "x"); // parentheses make no node
 }
 
+TEST(GrammarAst, ErrorSpansStayInsideTheFile) {
+  // Found by tests/prop: an error at the end of the file had a span one byte past it.
+  for (std::string_view text : {std::string_view("\n'"), std::string_view("[1,"),
+                                std::string_view("\"ab"), std::string_view("<<1:")}) {
+    auto r = grammar::parse_document(SourceBuffer("t", text));
+    ASSERT_FALSE(r.ok()) << text;
+    EXPECT_LE(r.error().span.begin, r.error().span.end) << text;
+    EXPECT_LE(r.error().span.end, text.size()) << text;
+  }
+}
+
 TEST(GrammarAst, Comments) {
   const std::string_view text = "%% head\r\n{a, % one\n [b | % two\n c]}. % three";
   auto doc = parse_ok(text);

@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: Apache-2.0
+// rapidcheck properties of the parser, the printer and the PEGTL reference grammar
+// on generated term files (tests/prop/term_gen.h):
+//
+//   - both parsers read exactly the terms the generator wrote;
+//   - print∘parse round trip: the canonical print reads back to the same terms;
+//   - printing is idempotent: printing what was read from a print changes no byte;
+//   - the hand parser and the grammar agree on generated and mutated text (accept or
+//     reject, and the same terms), and every rejection is one
+//     `NAME:LINE:COL: error: MESSAGE` line pointing inside the file.
+//
+// Each run uses a fresh seed; a failure prints the seed and the shrunk input
+// (RC_PARAMS="seed=N" replays it).
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parse/term_dump.h"
+#include "relupkit/ast/compare.h"
+#include "relupkit/parse/parser.h"
+#include "relupkit/print/printer.h"
+#include "term_gen.h"
+
+#ifdef RELUPKIT_PROP_HAVE_GRAMMAR
+#include "pegtl_parser.h"
+#endif
+
+namespace {
+
+using namespace relupkit;
+
+constexpr std::string_view kName = "prop.config";
+
+Result<std::unique_ptr<ast::Document>> read_hand(std::string_view text) {
+  return parse::parse_document(SourceBuffer(std::string(kName), text));
+}
+
+std::vector<std::string> dumps(const ast::Document& doc) {
+  std::vector<std::string> out;
+  for (const ast::Term* t : doc.terms) {
+    out.emplace_back();
+    test::dump(out.back(), doc, t);
+  }
+  return out;
+}
+
+/// Like test::dump, but maps as OTP holds them (last key wins, keys sorted) and
+/// without a distinction the printer need not keep (strings vs lists are already
+/// flattened by test::dump). Two documents with equal sorted dumps hold `=:=` terms.
+void sorted_dump(std::string& out, const ast::Document& doc, ast::TermComparator& cmp,
+                 const ast::Term* t) {
+  using namespace ast;
+  if (const auto* m = t->dyn_cast<MapTerm>()) {
+    out += "#{";
+    bool first = true;
+    for (const MapEntry& e : cmp.sorted_entries(*m)) {
+      if (!first)
+        out += ',';
+      first = false;
+      sorted_dump(out, doc, cmp, e.first);
+      out += "=>";
+      sorted_dump(out, doc, cmp, e.second);
+    }
+    out += '}';
+    return;
+  }
+  if (const auto* tu = t->dyn_cast<TupleTerm>()) {
+    out += '{';
+    for (uint32_t i = 0; i < tu->size; ++i) {
+      if (i)
+        out += ',';
+      sorted_dump(out, doc, cmp, tu->elems[i]);
+    }
+    out += '}';
+    return;
+  }
+  if (const auto* l = t->dyn_cast<ListTerm>()) {
+    // Elements along the tail chain, as test::dump flattens them.
+    out += '[';
+    bool first = true;
+    const Term* cur = l;
+    while (cur != nullptr) {
+      if (const auto* s = cur->dyn_cast<StringTerm>()) {
+        std::string cps;
+        test::dump_codepoints(cps, s->text());
+        if (!cps.empty()) {
+          out += first ? "" : ",";
+          out += cps;
+          first = false;
+        }
+        cur = nullptr;
+      } else if (const auto* cell = cur->dyn_cast<ListTerm>()) {
+        for (uint32_t i = 0; i < cell->size; ++i) {
+          out += first ? "" : ",";
+          first = false;
+          sorted_dump(out, doc, cmp, cell->elems[i]);
+        }
+        cur = cell->tail;
+      } else {
+        out += '|';
+        sorted_dump(out, doc, cmp, cur);
+        cur = nullptr;
+      }
+    }
+    out += ']';
+    return;
+  }
+  test::dump(out, doc, t);
+}
+
+std::vector<std::string> sorted_dumps(const ast::Document& doc) {
+  ast::TermComparator cmp(doc.atoms);
+  std::vector<std::string> out;
+  for (const ast::Term* t : doc.terms) {
+    out.emplace_back();
+    sorted_dump(out.back(), doc, cmp, t);
+  }
+  return out;
+}
+
+/// False when the document holds a fun whose canonical print OTP itself cannot
+/// read back (see fuzz/fuzz_utils.h); the generator writes only ASCII bare
+/// names in funs, so this holds for every generated document.
+bool has_only_ascii_funs(const ast::Document& doc) {
+  std::vector<const ast::Term*> todo(doc.terms.begin(), doc.terms.end());
+  while (!todo.empty()) {
+    const ast::Term* t = todo.back();
+    todo.pop_back();
+    if (const auto* tu = t->dyn_cast<ast::TupleTerm>()) {
+      todo.insert(todo.end(), tu->elems, tu->elems + tu->size);
+    } else if (const auto* l = t->dyn_cast<ast::ListTerm>()) {
+      todo.insert(todo.end(), l->elems, l->elems + l->size);
+      if (l->tail != nullptr)
+        todo.push_back(l->tail);
+    } else if (const auto* m = t->dyn_cast<ast::MapTerm>()) {
+      todo.insert(todo.end(), m->kv, m->kv + 2 * size_t(m->size));
+    } else if (const auto* f = t->dyn_cast<ast::FunTerm>()) {
+      for (ast::Atom a : {f->module, f->function})
+        for (char c : doc.atoms.text(a))
+          if (static_cast<unsigned char>(c) >= 0x80)
+            return false;
+    }
+  }
+  return true;
+}
+
+
+/// A rejection must be one line, `NAME:LINE:COL: error: MESSAGE`, with a span
+/// inside the file and a position that exists in it.
+void check_error(std::string_view text, const Err& err) {
+  RC_ASSERT(err.code == ErrCode::Syntax);
+  RC_ASSERT(!err.message.empty());
+  RC_ASSERT(err.span.begin <= err.span.end);
+  RC_ASSERT(err.span.end <= text.size());
+  const std::string line = parse::format_parse_error(SourceBuffer(std::string(kName), text), err);
+  RC_ASSERT(line.find('\n') == std::string::npos);
+  RC_ASSERT(line.rfind(std::string(kName) + ":", 0) == 0);
+  unsigned long ln = 0;
+  unsigned long col = 0;
+  char rest[16] = {};
+  const std::string after = line.substr(kName.size() + 1);
+  RC_ASSERT(std::sscanf(after.c_str(), "%lu:%lu: %8s", &ln, &col, rest) == 3);
+  RC_ASSERT(std::string(rest) == "error:");
+  size_t lines = 1;
+  for (char c : text)
+    lines += c == '\n';
+  RC_ASSERT(ln >= 1 && ln <= lines);
+  RC_ASSERT(col >= 1 && col <= text.size() + 1);
+}
+
+/// Random edits of a generated file: truncations, deletions, insertions of
+/// bytes that matter to the scanner, duplicated ranges.
+rc::Gen<std::string> mutated(const std::string& text) {
+  return rc::gen::exec([text]() {
+    std::string s = text;
+    const auto edits = *rc::gen::inRange(1, 4);
+    for (int e = 0; e < edits; ++e) {
+      const size_t at = s.empty() ? 0 : *rc::gen::inRange<size_t>(0, s.size() + 1);
+      switch (*rc::gen::inRange(0, 4)) {
+        case 0:
+          s.resize(at);
+          break;
+        case 1:
+          if (at < s.size())
+            s.erase(at, *rc::gen::inRange<size_t>(1, 4));
+          break;
+        case 2:
+          s.insert(at, *rc::gen::element<std::string>(
+                           "'", "\"", "\\", "$", ".", ". ", "<<", ">>", "[", "]", "{", "}", "#{", "|",
+                           ",", "%", "\n", "\xFF", "\xC3", "\xE2\x80", "_", "e", "#", "-", "- -", ":",
+                           "/", "=>", "16#", "1", "fun ", "\xEF\xBB\xBF", std::string(1, '\0')));
+          break;
+        default:
+          if (at < s.size()) {
+            const size_t len = *rc::gen::inRange<size_t>(1, s.size() - at + 1);
+            s.insert(at, s.substr(at, len));
+          }
+          break;
+      }
+    }
+    return s;
+  });
+}
+
+RC_GTEST_PROP(ParserProp, ReadsWhatTheGeneratorWrote, ()) {
+  const prop::Doc d = *prop::document();
+  auto doc = read_hand(d.text);
+  if (!doc.ok())
+    RC_FAIL(parse::format_parse_error(SourceBuffer(std::string(kName), d.text), doc.error()));
+  RC_ASSERT(dumps(**doc) == d.dumps);
+}
+
+RC_GTEST_PROP(ParserProp, PrintParseRoundTrip, ()) {
+  const prop::Doc d = *prop::document();
+  auto doc = read_hand(d.text);
+  RC_ASSERT(doc.ok());
+  RC_ASSERT(has_only_ascii_funs(**doc));
+  const std::string printed = print::print_canonical(**doc);
+  auto again = read_hand(printed);
+  if (!again.ok())
+    RC_FAIL("the canonical print does not read back: " +
+            parse::format_parse_error(SourceBuffer(std::string(kName), printed), again.error()) +
+            "\n" + printed);
+  RC_ASSERT(sorted_dumps(**again) == sorted_dumps(**doc));
+}
+
+RC_GTEST_PROP(ParserProp, PrintingIsIdempotent, ()) {
+  const prop::Doc d = *prop::document();
+  auto doc = read_hand(d.text);
+  RC_ASSERT(doc.ok());
+  const std::string once = print::print_canonical(**doc);
+  auto again = read_hand(once);
+  RC_ASSERT(again.ok());
+  RC_ASSERT(print::print_canonical(**again) == once);
+}
+
+RC_GTEST_PROP(ParserProp, RejectionsAreOneLineInsideTheFile, ()) {
+  const prop::Doc d = *prop::document();
+  const std::string text = *mutated(d.text);
+  auto doc = read_hand(text);
+  RC_CLASSIFY(doc.ok(), "mutation still readable");
+  if (!doc.ok())
+    check_error(text, doc.error());
+}
+
+#ifdef RELUPKIT_PROP_HAVE_GRAMMAR
+
+Result<std::unique_ptr<ast::Document>> read_grammar(std::string_view text) {
+  return grammar::parse_document(SourceBuffer(std::string(kName), text));
+}
+
+RC_GTEST_PROP(GrammarProp, ReadsWhatTheGeneratorWrote, ()) {
+  const prop::Doc d = *prop::document();
+  auto doc = read_grammar(d.text);
+  if (!doc.ok())
+    RC_FAIL(parse::format_parse_error(SourceBuffer(std::string(kName), d.text), doc.error()));
+  RC_ASSERT(dumps(**doc) == d.dumps);
+}
+
+/// The hand parser and the grammar on the same text: both reject, or both
+/// accept and read the same terms.
+void check_agree(const std::string& text) {
+  auto hand = read_hand(text);
+  auto peg = read_grammar(text);
+  RC_ASSERT(hand.ok() == peg.ok());
+  if (hand.ok())
+    RC_ASSERT(dumps(**hand) == dumps(**peg));
+  else
+    check_error(text, peg.error());
+}
+
+RC_GTEST_PROP(GrammarProp, AgreesWithHandParserOnGeneratedText, ()) {
+  check_agree((*prop::document()).text);
+}
+
+RC_GTEST_PROP(GrammarProp, AgreesWithHandParserOnMutatedText, ()) {
+  const prop::Doc d = *prop::document();
+  const std::string text = *mutated(d.text);
+  RC_CLASSIFY(read_hand(text).ok(), "mutation still readable");
+  check_agree(text);
+}
+
+#endif
+
+} // namespace
