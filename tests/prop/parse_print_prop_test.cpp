@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "fuzz_utils.h"
 #include "parse/term_dump.h"
 #include "relupkit/ast/compare.h"
 #include "relupkit/parse/parser.h"
@@ -122,33 +123,6 @@ std::vector<std::string> sorted_dumps(const ast::Document& doc) {
   return out;
 }
 
-/// False when the document holds a fun whose canonical print OTP itself cannot
-/// read back (see fuzz/fuzz_utils.h); the generator writes only ASCII bare
-/// names in funs, so this holds for every generated document.
-bool has_only_ascii_funs(const ast::Document& doc) {
-  std::vector<const ast::Term*> todo(doc.terms.begin(), doc.terms.end());
-  while (!todo.empty()) {
-    const ast::Term* t = todo.back();
-    todo.pop_back();
-    if (const auto* tu = t->dyn_cast<ast::TupleTerm>()) {
-      todo.insert(todo.end(), tu->elems, tu->elems + tu->size);
-    } else if (const auto* l = t->dyn_cast<ast::ListTerm>()) {
-      todo.insert(todo.end(), l->elems, l->elems + l->size);
-      if (l->tail != nullptr)
-        todo.push_back(l->tail);
-    } else if (const auto* m = t->dyn_cast<ast::MapTerm>()) {
-      todo.insert(todo.end(), m->kv, m->kv + 2 * size_t(m->size));
-    } else if (const auto* f = t->dyn_cast<ast::FunTerm>()) {
-      for (ast::Atom a : {f->module, f->function})
-        for (char c : doc.atoms.text(a))
-          if (static_cast<unsigned char>(c) >= 0x80)
-            return false;
-    }
-  }
-  return true;
-}
-
-
 /// A rejection must be one line, `NAME:LINE:COL: error: MESSAGE`, with a span
 /// inside the file and a position that exists in it.
 void check_error(std::string_view text, const Err& err) {
@@ -218,7 +192,8 @@ RC_GTEST_PROP(ParserProp, PrintParseRoundTrip, ()) {
   const prop::Doc d = *prop::document();
   auto doc = read_hand(d.text);
   RC_ASSERT(doc.ok());
-  RC_ASSERT(has_only_ascii_funs(**doc));
+  // The generator writes only ASCII bare names in funs, whose prints OTP reads back.
+  RC_ASSERT(fuzz::funs_print_readably(**doc));
   const std::string printed = print::print_canonical(**doc);
   auto again = read_hand(printed);
   if (!again.ok())
