@@ -375,7 +375,10 @@ enum class Tok : uint8_t {
 struct Token {
   Tok kind;
   uint32_t begin, end;
-  ast::Atom atom;       // Atom
+  ast::Atom atom;       // Atom, when !atom_pending
+  bool atom_pending;    // Atom not interned yet: its text is str/str_bytes (a source
+                        // slice), str_chars characters, hash atom_hash
+  uint64_t atom_hash;
   int64_t ival;         // Integer, Char (when !big)
   bool big;             // Integer does not fit: see big_value_
   double fval;          // Float
@@ -412,6 +415,9 @@ public:
   Result<void> run();
 
 private:
+  Result<void> run_document();
+
+private:
   // Lexer.
   void lex(Token& t);
   bool skip_white();
@@ -446,6 +452,21 @@ private:
   bool parse_bit_size(detail::Segment& seg);
   bool close_container(uint32_t end);
 
+  // Atoms. Interning probes a hash table far larger than the cache, so atom
+  // values are interned in batches: the lexer prefetches each one's table slot,
+  // parse_term() makes the AtomTerm with its atom still unknown, and
+  // resolve_atoms() interns a batch whose cache misses overlap.
+  void lex_atom_text(Token& t, const char* text, uint32_t bytes, uint32_t chars);
+  ast::Atom atom_of(Token& t);
+  void resolve_atoms();
+  struct PendingAtom {
+    ast::AtomTerm* node;
+    const char* text;
+    uint32_t bytes, chars;
+    uint64_t hash;
+  };
+  static constexpr size_t kAtomBatch = 64;
+
   bool fail(uint32_t at, std::string msg) {
     if (!failed_) {
       failed_ = true;
@@ -474,6 +495,7 @@ private:
   std::string concat_;        // adjacent string literals
   ast::BigValue big_value_;   // value of the last big Integer token
   std::vector<Term*> vals_;   // finished terms waiting for their container
+  std::vector<PendingAtom> pending_atoms_; // AtomTerms whose atom is not interned yet
   std::vector<Frame> frames_; // open containers
   detail::Segment seg_;                        // the binary segment being read
   std::vector<detail::BinaryBuilder> builders_; // one per open binary, innermost last
@@ -763,8 +785,9 @@ void Parser::lex_name(Token& t, bool var) {
   }
   t.kind = Tok::Atom;
   if (!latin1_ || ascii) {
-    t.atom = doc_.atoms.intern(std::string_view(start, len), chars);
+    lex_atom_text(t, start, static_cast<uint32_t>(len), chars);
   } else {
+    t.atom_pending = false;
     scratch_.clear();
     for (const char* k = start; k < p_; ++k)
       detail::append_utf8(scratch_, static_cast<unsigned char>(*k));
@@ -1068,7 +1091,40 @@ void Parser::lex_string(Token& t, char quote) {
     return;
   }
   t.kind = Tok::Atom;
-  t.atom = doc_.atoms.intern(std::string_view(t.str, t.str_bytes), chars);
+  if (!t.str_copied) {
+    lex_atom_text(t, t.str, t.str_bytes, chars);
+  } else {
+    // The text is in the scratch buffer, which the next token reuses.
+    t.atom_pending = false;
+    t.atom = doc_.atoms.intern(std::string_view(t.str, t.str_bytes), chars);
+  }
+}
+
+void Parser::lex_atom_text(Token& t, const char* text, uint32_t bytes, uint32_t chars) {
+  t.str = text;
+  t.str_bytes = bytes;
+  t.str_chars = chars;
+  t.atom_pending = true;
+  t.atom_hash = ast::AtomTable::hash(text, bytes);
+  doc_.atoms.prefetch_slot(t.atom_hash);
+}
+
+ast::Atom Parser::atom_of(Token& t) {
+  if (t.atom_pending) {
+    t.atom = doc_.atoms.intern_hashed(std::string_view(t.str, t.str_bytes), t.str_chars,
+                                      t.atom_hash);
+    t.atom_pending = false;
+  }
+  return t.atom;
+}
+
+void Parser::resolve_atoms() {
+  for (const PendingAtom& a : pending_atoms_)
+    doc_.atoms.prefetch_record(a.hash);
+  for (const PendingAtom& a : pending_atoms_)
+    a.node->atom =
+        doc_.atoms.intern_hashed(std::string_view(a.text, a.bytes), a.chars, a.hash);
+  pending_atoms_.clear();
 }
 
 void Parser::lex_char(Token& t) {
@@ -1178,7 +1234,16 @@ bool Parser::parse_term() {
     const Span sp{t.begin, t.end};
     switch (t.kind) {
       case Tok::Atom:
-        vals_.push_back(doc_.arena.make<ast::AtomTerm>(sp, t.atom));
+        if (t.atom_pending && open_bins_ == 0) {
+          // (Inside a binary the arena may be rewound: no node may wait there.)
+          auto* node = doc_.arena.make<ast::AtomTerm>(sp, ast::Atom{});
+          pending_atoms_.push_back(PendingAtom{node, t.str, t.str_bytes, t.str_chars, t.atom_hash});
+          if (pending_atoms_.size() == kAtomBatch)
+            resolve_atoms();
+          vals_.push_back(node);
+        } else {
+          vals_.push_back(doc_.arena.make<ast::AtomTerm>(sp, atom_of(t)));
+        }
         return true;
       case Tok::Integer:
         if (t.big)
@@ -1310,7 +1375,7 @@ bool Parser::parse_fun(const Token& fun_tok) {
     return unexpected(a, "expected an integer arity in 'fun M:F/A'");
   if (a.big || a.ival > 255)
     return fail(a.begin, "fun arity must be 0..255");
-  vals_.push_back(doc_.arena.make<ast::FunTerm>(Span{fun_tok.begin, a.end}, m.atom, f.atom,
+  vals_.push_back(doc_.arena.make<ast::FunTerm>(Span{fun_tok.begin, a.end}, atom_of(m), atom_of(f),
                                                  static_cast<uint32_t>(a.ival)));
   return true;
 }
@@ -1380,9 +1445,9 @@ bool Parser::parse_bit_size(detail::Segment& seg) {
     seg.size = t.big ? big_value_ : ast::BigValue::from_int64(t.ival);
     if (negate && !seg.size.limbs.empty())
       seg.size.negative = !seg.size.negative;
-  } else if (t.kind == Tok::Atom && !signed_once && doc_.atoms.text(t.atom) == "all") {
+  } else if (t.kind == Tok::Atom && !signed_once && doc_.atoms.text(atom_of(t)) == "all") {
     seg.size_is_all = true;
-  } else if (t.kind == Tok::Atom && !signed_once && doc_.atoms.text(t.atom) == "undefined") {
+  } else if (t.kind == Tok::Atom && !signed_once && doc_.atoms.text(atom_of(t)) == "undefined") {
     seg.size_is_undefined = true; // erl_bits: no size, valid for utf8/16/32 only
   } else {
     return unexpected(t, "expected an integer segment size");
@@ -1457,7 +1522,7 @@ bool Parser::parse_bin_element_tail() {
       if (a.kind != Tok::Atom)
         return unexpected(a, "expected a type specifier (integer, float, binary, utf8, "
                              "signed, little, unit:N, ...)");
-      std::string spec(doc_.atoms.text(a.atom));
+      std::string spec(doc_.atoms.text(atom_of(a)));
       // erl_bits takes an atom or {atom, integer}: a quoted atom such as
       // 'unit:8' is an unknown type, not a unit.
       if (spec.find(':') != std::string::npos)
@@ -1615,6 +1680,12 @@ bool Parser::after_value() {
 }
 
 Result<void> Parser::run() {
+  Result<void> r = run_document();
+  resolve_atoms(); // every AtomTerm has its atom, even in a document that failed
+  return r;
+}
+
+Result<void> Parser::run_document() {
   const std::string_view text = doc_.source.text();
   if (text.size() >= 3 && std::memcmp(text.data(), "\xEF\xBB\xBF", 3) == 0) {
     const EncodingInfo enc = find_encoding(text);

@@ -25,7 +25,10 @@ public:
 
   /// The atom with text `utf8`, created if new. `chars` is its length in code points.
   Atom intern(std::string_view utf8, uint32_t chars) {
-    const uint64_t h = hash(utf8.data(), utf8.size());
+    return intern_hashed(utf8, chars, hash(utf8.data(), utf8.size()));
+  }
+  /// intern() with `h == hash(utf8)` already computed.
+  Atom intern_hashed(std::string_view utf8, uint32_t chars, uint64_t h) {
     for (uint64_t i = h & mask_;; i = (i + 1) & mask_) {
       const Slot& slot = slots_[i];
       if (slot.rec == nullptr)
@@ -34,6 +37,16 @@ public:
           equal(slot.rec->text, utf8.data(), utf8.size()))
         return Atom{slot.rec->id};
     }
+  }
+  /// Hints that intern_hashed(…, h) comes soon: fetches the table slot it probes
+  /// first. With many lookups in flight, their cache misses overlap.
+  void prefetch_slot(uint64_t h) const { __builtin_prefetch(&slots_[h & mask_]); }
+  /// Second step of the same hint: fetches the record of the atom in that slot
+  /// when its hash matches (call once the slot is likely cached).
+  void prefetch_record(uint64_t h) const {
+    const Slot& slot = slots_[h & mask_];
+    if (slot.hash == h)
+      __builtin_prefetch(slot.rec);
   }
   /// The atom with ASCII text `text`.
   Atom intern(std::string_view text) { return intern(text, static_cast<uint32_t>(text.size())); }
