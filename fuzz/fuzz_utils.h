@@ -61,35 +61,60 @@ inline const ast::Document& document(const ast::Document& doc) { return doc; }
 /// does not read back: erts's fun_to_list/1 writes an atom's UTF-8 bytes as
 /// separate characters and does not quote reserved words (`fun erlang:after/0`),
 /// and relupkit prints funs as OTP does. Round-trip checks skip such documents.
-inline bool funs_print_readably(const ast::Document& doc) {
+/// Calls `f(term)` for every term of the document, containers before their
+/// elements, without recursion; stops and returns false when `f` returns false.
+template <typename F> bool for_each_term(const ast::Document& doc, F&& f) {
   std::vector<const ast::Term*> todo(doc.terms.begin(), doc.terms.end());
+  while (!todo.empty()) {
+    const ast::Term* t = todo.back();
+    todo.pop_back();
+    if (!f(t))
+      return false;
+    // (push_back, not a range insert: g++ 12 warns falsely on the latter here.)
+    auto push = [&](ast::Term* const* first, size_t n) {
+      for (size_t i = 0; i < n; ++i)
+        todo.push_back(first[i]);
+    };
+    if (const auto* tu = t->dyn_cast<ast::TupleTerm>()) {
+      push(tu->elems, tu->size);
+    } else if (const auto* l = t->dyn_cast<ast::ListTerm>()) {
+      push(l->elems, l->size);
+      if (l->tail != nullptr)
+        todo.push_back(l->tail);
+    } else if (const auto* m = t->dyn_cast<ast::MapTerm>()) {
+      push(m->kv, 2 * size_t(m->size));
+    }
+  }
+  return true;
+}
+
+inline bool funs_print_readably(const ast::Document& doc) {
   auto ascii = [&](ast::Atom a) {
     const std::string_view t = doc.atoms.text(a);
     return std::all_of(t.begin(), t.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
   };
-  while (!todo.empty()) {
-    const ast::Term* t = todo.back();
-    todo.pop_back();
-    if (const auto* tu = t->dyn_cast<ast::TupleTerm>()) {
-      todo.insert(todo.end(), tu->elems, tu->elems + tu->size);
-    } else if (const auto* l = t->dyn_cast<ast::ListTerm>()) {
-      todo.insert(todo.end(), l->elems, l->elems + l->size);
-      if (l->tail != nullptr)
-        todo.push_back(l->tail);
-    } else if (const auto* m = t->dyn_cast<ast::MapTerm>()) {
-      todo.insert(todo.end(), m->kv, m->kv + 2 * size_t(m->size));
-    } else if (const auto* f = t->dyn_cast<ast::FunTerm>()) {
-      if (!ascii(f->module) || !ascii(f->function))
-        return false;
-      std::string text;
-      print::print_term(text, doc, f);
-      text += ".\n";
-      auto again = parse_hand(text);
-      if (!again.ok())
-        return false;
-    }
-  }
-  return true;
+  return for_each_term(doc, [&](const ast::Term* t) {
+    const auto* f = t->dyn_cast<ast::FunTerm>();
+    if (f == nullptr)
+      return true;
+    if (!ascii(f->module) || !ascii(f->function))
+      return false;
+    std::string text;
+    print::print_term(text, doc, f);
+    text += ".\n";
+    return parse_hand(text).ok();
+  });
+}
+
+/// Bytes the document's binaries hold together.
+inline uint64_t binary_bytes(const ast::Document& doc) {
+  uint64_t total = 0;
+  for_each_term(doc, [&](const ast::Term* t) {
+    if (const auto* b = t->dyn_cast<ast::BinaryTerm>())
+      total += (b->bits + 7) / 8;
+    return true;
+  });
+  return total;
 }
 
 /// An Err as one line: `[begin,end) message`.
