@@ -430,7 +430,7 @@ private:
 
   const Token& peek() {
     if (!has_la_) {
-      lex(la_);
+      lex_tracked(la_);
       has_la_ = true;
     }
     return la_;
@@ -440,7 +440,14 @@ private:
       t = la_;
       has_la_ = false;
     } else {
-      lex(t);
+      lex_tracked(t);
+    }
+  }
+  void lex_tracked(Token& t) {
+    lex(t);
+    if (t.kind != Tok::End) {
+      last_end_ = t.end;
+      any_token_ = true;
     }
   }
 
@@ -488,6 +495,8 @@ private:
   bool latin1_ = false;
   Token la_{};
   bool has_la_ = false;
+  uint32_t last_end_ = 0;  // end of the last token before the current one
+  bool any_token_ = false; // some token was read
   bool failed_ = false;
   bool nonchar_escape_ = false; // the text holds `\^` + U+FFFE or U+FFFF
   Err err_;
@@ -1219,7 +1228,10 @@ bool Parser::unexpected(const Token& t, std::string_view wanted) {
   if (t.kind == Tok::Other && t.end > t.begin && base_[t.begin] == '.')
     return fail(t.begin, fmt::format("'.' must be followed by whitespace to end a term, {}",
                                      wanted));
-  return fail(t.begin, fmt::format("{}, saw {}", wanted, describe(t)));
+  // A term cut short by the end of the file: point just after its last token,
+  // on the line OTP reports, rather than at the end of the trailing blank lines.
+  const uint32_t at = t.kind == Tok::End && any_token_ ? last_end_ : t.begin;
+  return fail(at, fmt::format("{}, saw {}", wanted, describe(t)));
 }
 
 // term ::= atom | number | char | string { string } | tuple | list | map

@@ -1377,15 +1377,22 @@ re_quote(S) -> [[case lists:member(C, "\\^$.|?*+()[]{}") of true -> [$\\, C]; fa
 
 %% Informational: how often relupkit's error line equals the line OTP reports.
 line_stats(Oracle, R) ->
-    Pairs = [{OLine, RLine} || {F, _, _, _, {error, {OLine, _, _}}} <- Oracle,
-                               is_integer(OLine),
-                               {2, _, Err} <- [maps:get(F, R)],
-                               {match, [RLine]} <- [re:run(Err, ":([0-9]+):[0-9]+: error:",
-                                                           [{capture, all_but_first, list}])]],
-    Same = length([x || {A, B} <- Pairs, integer_to_list(A) =:= B]),
+    Pairs = [{OLine, RLine, F, OErr, Err}
+             || {F, _, _, _, {error, {OLine, _, _} = OErr}} <- Oracle,
+                is_integer(OLine),
+                {2, _, Err} <- [maps:get(F, R)],
+                {match, [RLine]} <- [re:run(Err, ":([0-9]+):[0-9]+: error:",
+                                            [{capture, all_but_first, list}])]],
+    Differ = [P || {A, B, _, _, _} = P <- Pairs, integer_to_list(A) =/= B],
     case Pairs of
         [] -> ok;
-        _ -> io:format("  (info) error line equal to OTP's error line: ~b/~b~n", [Same, length(Pairs)])
+        _ ->
+            io:format("  (info) error line equal to OTP's error line: ~b/~b~n",
+                      [length(Pairs) - length(Differ), length(Pairs)]),
+            [io:format("  (info) e.g. ~ts: OTP ~tp; relupkit ~ts~n",
+                       [filename:basename(F), OErr, string:trim(Err, trailing)])
+             || {_, _, F, OErr, Err} <- lists:sublist(Differ, 3)],
+            ok
     end.
 
 %% ===========================================================================
