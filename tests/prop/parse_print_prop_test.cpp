@@ -52,7 +52,9 @@ std::vector<std::string> dumps(const ast::Document& doc) {
 /// Like test::dump, but maps as OTP holds them (last key wins, keys sorted) and
 /// without a distinction the printer need not keep (strings vs lists are already
 /// flattened by test::dump). Two documents with equal sorted dumps hold `=:=` terms.
-void sorted_dump(std::string& out, const ast::Document& doc, ast::TermComparator& cmp,
+void sorted_dump(std::string& out,
+                 const ast::Document& doc,
+                 ast::TermComparator& cmp,
                  const ast::Term* t) {
   using namespace ast;
   if (const auto* m = t->dyn_cast<MapTerm>()) {
@@ -163,10 +165,11 @@ rc::Gen<std::string> mutated(const std::string& text) {
             s.erase(at, *rc::gen::inRange<size_t>(1, 4));
           break;
         case 2:
-          s.insert(at, *rc::gen::element<std::string>(
-                           "'", "\"", "\\", "$", ".", ". ", "<<", ">>", "[", "]", "{", "}", "#{", "|",
-                           ",", "%", "\n", "\xFF", "\xC3", "\xE2\x80", "_", "e", "#", "-", "- -", ":",
-                           "/", "=>", "16#", "1", "fun ", "\xEF\xBB\xBF", std::string(1, '\0')));
+          s.insert(at,
+                   *rc::gen::element<std::string>(
+                       "'", "\"", "\\", "$", ".", ". ", "<<", ">>", "[", "]", "{", "}", "#{", "|",
+                       ",", "%", "\n", "\xFF", "\xC3", "\xE2\x80", "_", "e", "#", "-", "- -", ":",
+                       "/", "=>", "16#", "1", "fun ", "\xEF\xBB\xBF", std::string(1, '\0')));
           break;
         default:
           if (at < s.size()) {

@@ -19,6 +19,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -95,9 +96,9 @@ inline rc::Gen<std::string> gap() {
       {1, "\t"},
       {1, "\r\n"},
       {1, std::string(1, '\0')},
-      {1, "\xC2\xA0"},               // U+00A0, whitespace to erl_scan
+      {1, "\xC2\xA0"}, // U+00A0, whitespace to erl_scan
       {1, " % a comment, \"quoted\"\n"},
-      {1, "%%% \xE4\xB8\xAD\n"},     // a comment with UTF-8 in it
+      {1, "%%% \xE4\xB8\xAD\n"}, // a comment with UTF-8 in it
   });
 }
 
@@ -108,10 +109,9 @@ inline rc::Gen<std::string> blank() {
 
 inline bool reserved_word(const std::string& s) {
   static const char* const kWords[] = {
-      "after", "and",  "andalso", "band", "begin", "bnot",  "bor",     "bsl",
-      "bsr",   "bxor", "case",    "catch", "cond", "div",   "end",     "fun",
-      "if",    "let",  "not",     "of",    "or",   "orelse", "receive", "rem",
-      "try",   "when", "xor",     "maybe", "else"};
+      "after", "and",    "andalso", "band", "begin", "bnot", "bor", "bsl",   "bsr", "bxor",
+      "case",  "catch",  "cond",    "div",  "end",   "fun",  "if",  "let",   "not", "of",
+      "or",    "orelse", "receive", "rem",  "try",   "when", "xor", "maybe", "else"};
   for (const char* w : kWords)
     if (s == w)
       return true;
@@ -138,7 +138,8 @@ inline rc::Gen<Char> quoted_char(char quote) {
       }
       case 2: {
         // Raw UTF-8: Latin-1, CJK, astral, a combining mark.
-        const uint32_t c = *rc::gen::element<uint32_t>(0xE9, 0xA0, 0xFF, 0x4E2D, 0x1F600, 0x301, 0x10FFFD);
+        const uint32_t c =
+            *rc::gen::element<uint32_t>(0xE9, 0xA0, 0xFF, 0x4E2D, 0x1F600, 0x301, 0x10FFFD);
         std::string t;
         append_utf8(t, c);
         return {t, c};
@@ -150,8 +151,8 @@ inline rc::Gen<Char> quoted_char(char quote) {
       }
       case 4: {
         static const std::pair<const char*, uint32_t> kEsc[] = {
-            {"\\n", 10}, {"\\t", 9},  {"\\r", 13}, {"\\s", 32}, {"\\b", 8},  {"\\f", 12},
-            {"\\v", 11}, {"\\e", 27}, {"\\d", 127}, {"\\\\", 92}, {"\\'", 39}, {"\\\"", 34},
+            {"\\n", 10},  {"\\t", 9},  {"\\r", 13},  {"\\s", 32},  {"\\b", 8},  {"\\f", 12},
+            {"\\v", 11},  {"\\e", 27}, {"\\d", 127}, {"\\\\", 92}, {"\\'", 39}, {"\\\"", 34},
             {"\\z", 'z'}, {"\\^a", 1}, {"\\^Z", 26}, {"\\^?", 31}, {"\\^@", 0}};
         const auto& e = kEsc[*rc::gen::inRange<size_t>(0, sizeof kEsc / sizeof kEsc[0])];
         return {e.first, e.second};
@@ -170,7 +171,8 @@ inline rc::Gen<Char> quoted_char(char quote) {
         return {buf, c};
       }
       default: {
-        uint32_t c = *rc::gen::element<uint32_t>(0, 0x41, 0xE9, 0x100, 0x7FF, 0xFFFD, 0x1F600, 0x10FFFF);
+        uint32_t c =
+            *rc::gen::element<uint32_t>(0, 0x41, 0xE9, 0x100, 0x7FF, 0xFFFD, 0x1F600, 0x10FFFF);
         char buf[24];
         std::snprintf(buf, sizeof buf, "\\x{%s%X}", *rc::gen::arbitrary<bool>() ? "0" : "", c);
         return {buf, c};
@@ -180,7 +182,8 @@ inline rc::Gen<Char> quoted_char(char quote) {
 }
 
 inline std::string digits_in_base(uint64_t v, unsigned base, bool lower) {
-  const char* d = lower ? "0123456789abcdefghijklmnopqrstuvwxyz" : "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  const char* d =
+      lower ? "0123456789abcdefghijklmnopqrstuvwxyz" : "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
   std::string out;
   do {
     out.insert(out.begin(), d[v % base]);
@@ -310,11 +313,21 @@ inline rc::Gen<Piece> atom(bool ascii_bare_only = false) {
           const auto pick = *rc::gen::inRange(0, ascii_bare_only ? 5 : 6);
           uint32_t c;
           switch (pick) {
-            case 0: c = static_cast<uint32_t>(*rc::gen::inRange<int>('A', 'Z' + 1)); break;
-            case 1: c = static_cast<uint32_t>(*rc::gen::inRange<int>('0', '9' + 1)); break;
-            case 2: c = *rc::gen::element<uint32_t>('_', '@'); break;
-            case 5: c = *rc::gen::element<uint32_t>(0xC0, 0xE9, 0xDE, 0xF8); break;
-            default: c = static_cast<uint32_t>(*rc::gen::inRange<int>('a', 'z' + 1)); break;
+            case 0:
+              c = static_cast<uint32_t>(*rc::gen::inRange<int>('A', 'Z' + 1));
+              break;
+            case 1:
+              c = static_cast<uint32_t>(*rc::gen::inRange<int>('0', '9' + 1));
+              break;
+            case 2:
+              c = *rc::gen::element<uint32_t>('_', '@');
+              break;
+            case 5:
+              c = *rc::gen::element<uint32_t>(0xC0, 0xE9, 0xDE, 0xF8);
+              break;
+            default:
+              c = static_cast<uint32_t>(*rc::gen::inRange<int>('a', 'z' + 1));
+              break;
           }
           codes.push_back(c);
         }
@@ -434,7 +447,8 @@ inline rc::Gen<Piece> binary() {
           break;
         }
         case 5: {
-          const uint32_t c = *rc::gen::element<uint32_t>(0x41, 0xE9, 0x7FF, 0x4E2D, 0xFFFF, 0x1F600);
+          const uint32_t c =
+              *rc::gen::element<uint32_t>(0x41, 0xE9, 0x7FF, 0x4E2D, 0xFFFF, 0x1F600);
           text += std::to_string(c) + "/utf8";
           std::string u;
           append_utf8(u, c);
@@ -476,7 +490,7 @@ inline rc::Gen<Piece> scalar() {
     switch (*rc::gen::weightedElement<int>({{4, 0}, {4, 1}, {2, 2}, {1, 3}, {1, 4}})) {
       case 0: {
         const Number num = *number();
-        const std::string negated = num.zero                        ? num.dump
+        const std::string negated = num.zero                       ? num.dump
                                     : num.dump.rfind("F(", 0) == 0 ? "F(-" + num.dump.substr(2)
                                                                    : "-" + num.dump;
         // Unary minus or plus, in the forms erl_parse folds.
@@ -495,9 +509,12 @@ inline rc::Gen<Piece> scalar() {
             return {num.text, num.dump, false, {}};
         }
       }
-      case 1: return *atom();
-      case 2: return *string_literal();
-      case 3: return *binary();
+      case 1:
+        return *atom();
+      case 2:
+        return *string_literal();
+      case 3:
+        return *binary();
       default: {
         const Piece m = *atom(true);
         const Piece f = *atom(true);
@@ -575,21 +592,25 @@ inline rc::Gen<Piece> term(int depth) {
   });
 }
 
-/// A file of one to four terms.
+/// A file of one to four terms, nested up to 3 levels deep at small sizes and
+/// 5 at rapidcheck's largest (at most 4 elements a level).
 inline rc::Gen<Doc> document() {
-  return rc::gen::exec([]() -> Doc {
-    Doc d;
-    const auto n = *rc::gen::inRange(1, 5);
-    for (int i = 0; i < n; ++i) {
-      const Piece p = *term(*rc::gen::inRange(0, 4));
-      d.text += *gap() + p.text + *gap() + ".";
-      const bool last = i + 1 == n;
-      d.text += last && *rc::gen::inRange(0, 4) == 0
-                    ? std::string()
-                    : *rc::gen::element<std::string>("\n", " ", "\t", "%end\n", "\r\n");
-      d.dumps.push_back(p.dump);
-    }
-    return d;
+  return rc::gen::withSize([](int size) {
+    return rc::gen::exec([size]() -> Doc {
+      Doc d;
+      const auto n = *rc::gen::inRange(1, 5);
+      const int max_depth = 3 + std::min(size, 100) / 50;
+      for (int i = 0; i < n; ++i) {
+        const Piece p = *term(*rc::gen::inRange(0, max_depth + 1));
+        d.text += *gap() + p.text + *gap() + ".";
+        const bool last = i + 1 == n;
+        d.text += last && *rc::gen::inRange(0, 4) == 0
+                      ? std::string()
+                      : *rc::gen::element<std::string>("\n", " ", "\t", "%end\n", "\r\n");
+        d.dumps.push_back(p.dump);
+      }
+      return d;
+    });
   });
 }
 
