@@ -91,7 +91,8 @@ template <typename F> bool for_each_term(const ast::Document& doc, F&& f) {
 inline bool funs_print_readably(const ast::Document& doc) {
   auto ascii = [&](ast::Atom a) {
     const std::string_view t = doc.atoms.text(a);
-    return std::all_of(t.begin(), t.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    return std::all_of(t.begin(), t.end(),
+                       [](char c) { return static_cast<unsigned char>(c) < 0x80; });
   };
   return for_each_term(doc, [&](const ast::Term* t) {
     const auto* f = t->dyn_cast<ast::FunTerm>();

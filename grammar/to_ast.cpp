@@ -164,8 +164,9 @@ Result<std::unique_ptr<ast::Document>> parse_document(SourceBuffer source,
     try {
       (void)pegtl::parse<utf8_text, pegtl::nothing, control>(in);
     } catch (const pegtl::parse_error& e) {
-      return within(make_err(static_cast<uint32_t>(e.positions().front().byte), std::string(e.message())),
-                    parsed.size());
+      return within(
+          make_err(static_cast<uint32_t>(e.positions().front().byte), std::string(e.message())),
+          parsed.size());
     }
   }
 

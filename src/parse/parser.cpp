@@ -375,9 +375,9 @@ enum class Tok : uint8_t {
 struct Token {
   Tok kind;
   uint32_t begin, end;
-  ast::Atom atom;       // Atom, when !atom_pending
-  bool atom_pending;    // Atom not interned yet: its text is str/str_bytes (a source
-                        // slice), str_chars characters, hash atom_hash
+  ast::Atom atom;    // Atom, when !atom_pending
+  bool atom_pending; // Atom not interned yet: its text is str/str_bytes (a source
+                     // slice), str_chars characters, hash atom_hash
   uint64_t atom_hash;
   int64_t ival;         // Integer, Char (when !big)
   bool big;             // Integer does not fit: see big_value_
@@ -1120,8 +1120,8 @@ void Parser::lex_atom_text(Token& t, const char* text, uint32_t bytes, uint32_t 
 
 ast::Atom Parser::atom_of(Token& t) {
   if (t.atom_pending) {
-    t.atom = doc_.atoms.intern_hashed(std::string_view(t.str, t.str_bytes), t.str_chars,
-                                      t.atom_hash);
+    t.atom =
+        doc_.atoms.intern_hashed(std::string_view(t.str, t.str_bytes), t.str_chars, t.atom_hash);
     t.atom_pending = false;
   }
   return t.atom;
@@ -1131,8 +1131,7 @@ void Parser::resolve_atoms() {
   for (const PendingAtom& a : pending_atoms_)
     doc_.atoms.prefetch_record(a.hash);
   for (const PendingAtom& a : pending_atoms_)
-    a.node->atom =
-        doc_.atoms.intern_hashed(std::string_view(a.text, a.bytes), a.chars, a.hash);
+    a.node->atom = doc_.atoms.intern_hashed(std::string_view(a.text, a.bytes), a.chars, a.hash);
   pending_atoms_.clear();
 }
 
@@ -1388,7 +1387,7 @@ bool Parser::parse_fun(const Token& fun_tok) {
   if (a.big || a.ival > 255)
     return fail(a.begin, "fun arity must be 0..255");
   vals_.push_back(doc_.arena.make<ast::FunTerm>(Span{fun_tok.begin, a.end}, atom_of(m), atom_of(f),
-                                                 static_cast<uint32_t>(a.ival)));
+                                                static_cast<uint32_t>(a.ival)));
   return true;
 }
 
