@@ -444,12 +444,17 @@ private:
     }
   }
   void lex_tracked(Token& t) {
+    in_lex_ = true;
     lex(t);
+    in_lex_ = false;
+    lexed_ = true;
+    last_kind_ = t.kind;
     if (t.kind != Tok::End) {
       last_end_ = t.end;
       any_token_ = true;
     }
   }
+  void prefer_scan_error();
 
   // Parser.
   bool parse_term(); // pushes one finished term or fails
@@ -477,6 +482,7 @@ private:
   bool fail(uint32_t at, std::string msg) {
     if (!failed_) {
       failed_ = true;
+      lex_failed_ = in_lex_;
       const auto size = static_cast<uint32_t>(end_ - base_);
       at = std::min(at, size);
       err_ = Err{ErrCode::Syntax, std::move(msg), Span{at, std::min(at + 1, size)}};
@@ -497,6 +503,10 @@ private:
   bool has_la_ = false;
   uint32_t last_end_ = 0;  // end of the last token before the current one
   bool any_token_ = false; // some token was read
+  bool lexed_ = false;     // lex() ran (End included)
+  Tok last_kind_ = Tok::End;
+  bool in_lex_ = false;     // inside lex(): a failure now is a scan error
+  bool lex_failed_ = false; // the error in err_ is a scan error
   bool failed_ = false;
   bool nonchar_escape_ = false; // the text holds `\^` + U+FFFE or U+FFFF
   Err err_;
@@ -1692,8 +1702,34 @@ bool Parser::after_value() {
 
 Result<void> Parser::run() {
   Result<void> r = run_document();
+  if (!r.ok() && failed_) {
+    prefer_scan_error();
+    r = err_;
+  }
   resolve_atoms(); // every AtomTerm has its atom, even in a document that failed
   return r;
+}
+
+// file:consult scans a whole form (up to its dot) before erl_parse sees a token
+// of it, so a scan error anywhere in the form (an unterminated string, a bad
+// escape, `16#G`, `1.0e999`, an over-long atom) is the error OTP reports, even
+// after a syntax error earlier in that form. After a parse error, lex on to the
+// end of the form and let the first scan error there take its place.
+void Parser::prefer_scan_error() {
+  if (lex_failed_ || !lexed_ || last_kind_ == Tok::Dot || last_kind_ == Tok::End)
+    return;
+  const Err parse_error = err_;
+  failed_ = false;
+  for (;;) {
+    Token t;
+    lex_tracked(t);
+    if (failed_)
+      return; // the scan error stands
+    if (t.kind == Tok::Dot || t.kind == Tok::End)
+      break;
+  }
+  err_ = parse_error;
+  failed_ = true;
 }
 
 Result<void> Parser::run_document() {

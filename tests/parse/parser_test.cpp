@@ -93,6 +93,17 @@ TEST(TermParser, ReportsErrorsWithLineAndColumn) {
       {__LINE__, "{a, 'x\ny' b}.", "t.erl:2:4: error: expected ',' or '}' in tuple, saw 'b'"},
       {__LINE__, "{a, 'x\ny'('\x01\n')}.", "t.erl:2:3: error: expected ',' or '}' in tuple, saw '('"},
       {__LINE__, "<<1:99999990>>.\n<<1:99999990>>.", "t.erl:2:1: error: binaries too large"},
+      // The end of the file: just after the last token, on the line OTP reports.
+      {__LINE__, "[a,b\n\n\n", "t.erl:1:5: error: expected ',', '|' or ']' in list, saw end"},
+      {__LINE__, "a.\n[b, % c\n\n", "t.erl:2:4: error: expected a term, saw end of file"},
+      // A scan error anywhere in the form wins over an earlier syntax error, as in
+      // file:consult (erl_scan reads the form to its dot before erl_parse runs) ...
+      {__LINE__, "[a b,\n 1.0e999].\n", "t.erl:2:2: error: illegal float '1.0e999'"},
+      {__LINE__, "{VSN,\n [a,\n 16#G]}.", "t.erl:3:2: error: illegal integer"},
+      {__LINE__, "<<1:foo>>,\n \"abc", "t.erl:2:2: error: unterminated string"},
+      // ... but not a scan error in a later form.
+      {__LINE__, "[a b]. \n[1.0e999].", "t.erl:1:4: error: expected ',', '|' or ']' in list"},
+      {__LINE__, "{VSN}.\n'", "t.erl:1:2: error: variable 'VSN' is not a term"},
   };
   for (const Case& c : cases) {
     Parsed p = parse(c.input);
