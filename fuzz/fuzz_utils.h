@@ -57,10 +57,6 @@ inline Result<std::unique_ptr<ast::Document>> parse_hand(std::string_view text) 
 inline const ast::Document& document(const std::unique_ptr<ast::Document>& doc) { return *doc; }
 inline const ast::Document& document(const ast::Document& doc) { return doc; }
 
-/// False when the document holds a fun that OTP itself prints in a form that
-/// does not read back: erts's fun_to_list/1 writes an atom's UTF-8 bytes as
-/// separate characters and does not quote reserved words (`fun erlang:after/0`),
-/// and relupkit prints funs as OTP does. Round-trip checks skip such documents.
 /// Calls `f(term)` for every term of the document, containers before their
 /// elements, without recursion; stops and returns false when `f` returns false.
 template <typename F> bool for_each_term(const ast::Document& doc, F&& f) {
@@ -88,6 +84,10 @@ template <typename F> bool for_each_term(const ast::Document& doc, F&& f) {
   return true;
 }
 
+/// False when the document holds a fun that OTP itself prints in a form that
+/// does not read back: erts's fun_to_list/1 writes an atom's UTF-8 bytes as
+/// separate characters and does not quote reserved words (`fun erlang:after/0`),
+/// and relupkit prints funs as OTP does. Round-trip checks skip such documents.
 inline bool funs_print_readably(const ast::Document& doc) {
   auto ascii = [&](ast::Atom a) {
     const std::string_view t = doc.atoms.text(a);

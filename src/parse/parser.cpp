@@ -417,7 +417,6 @@ public:
 private:
   Result<void> run_document();
 
-private:
   // Lexer.
   void lex(Token& t);
   bool skip_white();
@@ -447,7 +446,6 @@ private:
     in_lex_ = true;
     lex(t);
     in_lex_ = false;
-    lexed_ = true;
     last_kind_ = t.kind;
     if (t.kind != Tok::End) {
       last_end_ = t.end;
@@ -503,8 +501,7 @@ private:
   bool has_la_ = false;
   uint32_t last_end_ = 0;  // end of the last token before the current one
   bool any_token_ = false; // some token was read
-  bool lexed_ = false;     // lex() ran (End included)
-  Tok last_kind_ = Tok::End;
+  Tok last_kind_ = Tok::End; // kind of the last token lexed (End: none yet)
   bool in_lex_ = false;     // inside lex(): a failure now is a scan error
   bool lex_failed_ = false; // the error in err_ is a scan error
   bool failed_ = false;
@@ -1716,7 +1713,7 @@ Result<void> Parser::run() {
 // after a syntax error earlier in that form. After a parse error, lex on to the
 // end of the form and let the first scan error there take its place.
 void Parser::prefer_scan_error() {
-  if (lex_failed_ || !lexed_ || last_kind_ == Tok::Dot || last_kind_ == Tok::End)
+  if (lex_failed_ || last_kind_ == Tok::Dot || last_kind_ == Tok::End)
     return;
   const Err parse_error = err_;
   failed_ = false;

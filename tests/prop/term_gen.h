@@ -181,6 +181,20 @@ inline rc::Gen<Char> quoted_char(char quote) {
   });
 }
 
+/// Appends a `quote`d literal of fewer than `max_chars` characters to `text`,
+/// and its code points to `codes`.
+inline void
+quoted_literal(char quote, int max_chars, std::string& text, std::vector<uint32_t>& codes) {
+  text += quote;
+  const auto n = *rc::gen::inRange(0, max_chars);
+  for (int i = 0; i < n; ++i) {
+    const Char c = *quoted_char(quote);
+    text += c.text;
+    codes.push_back(c.code);
+  }
+  text += quote;
+}
+
 inline std::string digits_in_base(uint64_t v, unsigned base, bool lower) {
   const char* d =
       lower ? "0123456789abcdefghijklmnopqrstuvwxyz" : "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
@@ -335,14 +349,7 @@ inline rc::Gen<Piece> atom(bool ascii_bare_only = false) {
           append_utf8(text, c);
       } while (reserved_word(text));
     } else {
-      text = "'";
-      const auto n = *rc::gen::inRange(0, 12);
-      for (int i = 0; i < n; ++i) {
-        const Char c = *quoted_char('\'');
-        text += c.text;
-        codes.push_back(c.code);
-      }
-      text += "'";
+      quoted_literal('\'', 12, text, codes);
     }
     return {text, "A(" + join_codes(codes) + ")", false, {}};
   });
@@ -357,14 +364,7 @@ inline rc::Gen<Piece> string_literal() {
     for (int p = 0; p < parts; ++p) {
       if (p)
         text += *gap();
-      text += '"';
-      const auto n = *rc::gen::inRange(0, 10);
-      for (int i = 0; i < n; ++i) {
-        const Char c = *quoted_char('"');
-        text += c.text;
-        codes.push_back(c.code);
-      }
-      text += '"';
+      quoted_literal('"', 10, text, codes);
     }
     const std::string inner = join_codes(codes);
     return {text, "[" + inner + "]", true, inner};
