@@ -22,7 +22,8 @@ namespace relupkit::fuzz {
 
 /// The fuzz input as text.
 inline std::string_view as_chars(const uint8_t* data, size_t size) {
-  return size == 0 ? std::string_view() : std::string_view(reinterpret_cast<const char*>(data), size);
+  return size == 0 ? std::string_view()
+                   : std::string_view(reinterpret_cast<const char*>(data), size);
 }
 
 /// Splits `input` at every `sep` (for harnesses that take several parts); an
@@ -60,25 +61,25 @@ inline const ast::Document& document(const ast::Document& doc) { return doc; }
 /// Calls `f(term)` for every term of the document, containers before their
 /// elements, without recursion; stops and returns false when `f` returns false.
 template <typename F> bool for_each_term(const ast::Document& doc, F&& f) {
-  std::vector<const ast::Term*> todo(doc.terms.begin(), doc.terms.end());
+  std::vector<ast::TermRef> todo(doc.terms.begin(), doc.terms.end());
   while (!todo.empty()) {
-    const ast::Term* t = todo.back();
+    ast::TermRef t = todo.back();
     todo.pop_back();
     if (!f(t))
       return false;
     // (push_back, not a range insert: g++ 12 warns falsely on the latter here.)
-    auto push = [&](ast::Term* const* first, size_t n) {
+    auto push = [&](const ast::TermRef* first, size_t n) {
       for (size_t i = 0; i < n; ++i)
         todo.push_back(first[i]);
     };
-    if (const auto* tu = t->dyn_cast<ast::TupleTerm>()) {
-      push(tu->elems, tu->size);
-    } else if (const auto* l = t->dyn_cast<ast::ListTerm>()) {
-      push(l->elems, l->size);
-      if (l->tail != nullptr)
+    if (const auto* tu = t.dyn_cast<ast::TupleTerm>()) {
+      push(tu->elems(), tu->size);
+    } else if (const auto* l = t.dyn_cast<ast::ListTerm>()) {
+      push(l->elems(), l->size);
+      if (l->tail.operator bool())
         todo.push_back(l->tail);
-    } else if (const auto* m = t->dyn_cast<ast::MapTerm>()) {
-      push(m->kv, 2 * size_t(m->size));
+    } else if (const auto* m = t.dyn_cast<ast::MapTerm>()) {
+      push(m->kv(), 2 * size_t(m->size));
     }
   }
   return true;
@@ -94,8 +95,8 @@ inline bool funs_print_readably(const ast::Document& doc) {
     return std::all_of(t.begin(), t.end(),
                        [](char c) { return static_cast<unsigned char>(c) < 0x80; });
   };
-  return for_each_term(doc, [&](const ast::Term* t) {
-    const auto* f = t->dyn_cast<ast::FunTerm>();
+  return for_each_term(doc, [&](ast::TermRef t) {
+    const auto* f = t.dyn_cast<ast::FunTerm>();
     if (f == nullptr)
       return true;
     if (!ascii(f->module) || !ascii(f->function))
@@ -110,8 +111,8 @@ inline bool funs_print_readably(const ast::Document& doc) {
 /// Bytes the document's binaries hold together.
 inline uint64_t binary_bytes(const ast::Document& doc) {
   uint64_t total = 0;
-  for_each_term(doc, [&](const ast::Term* t) {
-    if (const auto* b = t->dyn_cast<ast::BinaryTerm>())
+  for_each_term(doc, [&](ast::TermRef t) {
+    if (const auto* b = t.dyn_cast<ast::BinaryTerm>())
       total += (b->bits + 7) / 8;
     return true;
   });
@@ -133,8 +134,8 @@ struct Part {
 /// Reports a failed check with the texts involved, then abort()s so that libFuzzer
 /// (or the replay main) records the input. Each text is shown between markers,
 /// capped at 64 KiB.
-[[noreturn]] inline void fail(const char* what, std::initializer_list<Part> parts,
-                              const std::string& note = {}) {
+[[noreturn]] inline void
+fail(const char* what, std::initializer_list<Part> parts, const std::string& note = {}) {
   constexpr size_t kMaxShown = 64 * 1024;
   std::fprintf(stderr, "\n==== relupkit fuzz check failed: %s\n", what);
   for (const Part& p : parts) {

@@ -56,7 +56,7 @@ struct State {
   bool keep_comments;
 
   uint32_t depth = 0;
-  std::vector<ast::Term*> vals;
+  std::vector<ast::TermRef> vals;
   std::vector<Frame> frames;
   std::vector<parse::detail::Segment> segs;
   uint64_t bin_budget = 0;     ///< bits the document's binaries may still hold
@@ -91,8 +91,8 @@ struct State {
   void push_frame() {
     frames.push_back(Frame{static_cast<uint32_t>(vals.size()), static_cast<uint32_t>(segs.size())});
   }
-  ast::Term* pop() {
-    ast::Term* t = vals.back();
+  ast::TermRef pop() {
+    const ast::TermRef t = vals.back();
     vals.pop_back();
     return t;
   }
@@ -264,7 +264,11 @@ inline void push_atom(const Span& sp, std::string_view utf8, uint32_t chars, Sta
   // list_to_atom/1 refuses more than 255 characters (erl_scan: illegal atom).
   if (chars > 255)
     State::fail(sp, "atom too long (at most 255 characters)");
-  st.vals.push_back(st.doc.arena.make<ast::AtomTerm>(sp, st.doc.atoms.intern(utf8, chars)));
+  const ast::Atom a = st.doc.atoms.intern(utf8, chars);
+  if (ast::TermRef::fits_immediate(a, sp))
+    st.vals.push_back(ast::TermRef::immediate(a, sp));
+  else
+    st.vals.push_back(st.doc.arena.make<ast::AtomTerm>(sp, a));
 }
 
 template <> struct action<quoted_atom> {
@@ -365,7 +369,8 @@ template <> struct action<float_literal> {
 // A unary sign folded into the number literal under it (erl_parse:normalise/1).
 template <> struct action<signed_number> {
   template <typename ActionInput> static void apply(const ActionInput& in, State& st) {
-    ast::Term* v = st.pop();
+    // A number node of this document's arena: fold the sign into it.
+    auto* v = const_cast<ast::Term*>(st.pop().node());
     const Span sp{st.offset(in.begin()), v->span.end};
     const uint8_t flags = static_cast<uint8_t>(v->flags | ast::kSignedLiteral);
     if (*in.begin() == '-') {
@@ -414,8 +419,8 @@ template <> struct action<tuple> {
   template <typename ActionInput> static void apply(const ActionInput& in, State& st) {
     const State::Frame fr = st.frames.back();
     const auto n = static_cast<uint32_t>(st.vals.size() - fr.base);
-    ast::Term* t = st.doc.arena.make<ast::TupleTerm>(
-        st.span(in), st.doc.arena.copy_array(st.vals.data() + fr.base, n), n);
+    const ast::TermRef t =
+        ast::TupleTerm::make(st.doc.arena, st.span(in), st.vals.data() + fr.base, n);
     st.vals.resize(fr.base);
     st.vals.push_back(t);
     st.frames.pop_back();
@@ -432,10 +437,10 @@ template <> struct action<list_tail> {
 template <> struct action<list> {
   template <typename ActionInput> static void apply(const ActionInput& in, State& st) {
     const State::Frame fr = st.frames.back();
-    ast::Term* tail = fr.has_tail ? st.pop() : nullptr;
+    const ast::TermRef tail = fr.has_tail ? st.pop() : ast::TermRef();
     const auto n = static_cast<uint32_t>(st.vals.size() - fr.base);
-    ast::Term* t = st.doc.arena.make<ast::ListTerm>(
-        st.span(in), st.doc.arena.copy_array(st.vals.data() + fr.base, n), n, tail);
+    const ast::TermRef t =
+        ast::ListTerm::make(st.doc.arena, st.span(in), st.vals.data() + fr.base, n, tail);
     st.vals.resize(fr.base);
     st.vals.push_back(t);
     st.frames.pop_back();
@@ -453,8 +458,8 @@ template <> struct action<map> {
   template <typename ActionInput> static void apply(const ActionInput& in, State& st) {
     const State::Frame fr = st.frames.back();
     const auto n = static_cast<uint32_t>(st.vals.size() - fr.base);
-    ast::Term* t = st.doc.arena.make<ast::MapTerm>(
-        st.span(in), st.doc.arena.copy_array(st.vals.data() + fr.base, n), n / 2);
+    const ast::TermRef t =
+        ast::MapTerm::make(st.doc.arena, st.span(in), st.vals.data() + fr.base, n / 2);
     st.vals.resize(fr.base);
     st.vals.push_back(t);
     st.frames.pop_back();
@@ -467,23 +472,23 @@ template <> struct action<map> {
 
 template <> struct action<bit_value> {
   template <typename ActionInput> static void apply(const ActionInput&, State& st) {
-    ast::Term* v = st.pop();
+    const ast::TermRef v = st.pop();
     parse::detail::Segment seg;
-    seg.span = v->span;
+    seg.span = v.span();
     auto& sv = seg.value;
-    switch (v->kind) {
+    switch (v.kind()) {
       case ast::TermKind::Integer:
         sv.kind = parse::detail::SegmentValue::Integer;
-        sv.integer = ast::to_big(*v->cast<ast::IntegerTerm>());
+        sv.integer = ast::to_big(*v.cast<ast::IntegerTerm>());
         break;
       case ast::TermKind::Float:
         sv.kind = parse::detail::SegmentValue::Float;
-        sv.real = v->cast<ast::FloatTerm>()->value;
+        sv.real = v.cast<ast::FloatTerm>()->value;
         break;
       case ast::TermKind::String: {
         // A string literal (possibly in parentheses): eval_bits takes its characters.
         sv.kind = parse::detail::SegmentValue::String;
-        const auto* s = v->cast<ast::StringTerm>();
+        const auto* s = v.cast<ast::StringTerm>();
         const char* p = s->utf8;
         const char* e = p + s->bytes;
         while (p < e)
@@ -492,13 +497,13 @@ template <> struct action<bit_value> {
       }
       case ast::TermKind::Binary: {
         sv.kind = parse::detail::SegmentValue::Bits;
-        const auto* b = v->cast<ast::BinaryTerm>();
+        const auto* b = v.cast<ast::BinaryTerm>();
         sv.bits = b->bits;
         sv.bits_data.assign(b->data, b->data + (b->bits + 7) / 8);
         break;
       }
       default:
-        State::fail(v->span, "a binary segment value must be a number, a string or a binary");
+        State::fail(v.span(), "a binary segment value must be a number, a string or a binary");
     }
     st.segs.push_back(std::move(seg));
     st.size_undefined = false;
@@ -507,15 +512,15 @@ template <> struct action<bit_value> {
 
 template <> struct action<bit_size> {
   template <typename ActionInput> static void apply(const ActionInput&, State& st) {
-    ast::Term* v = st.pop();
+    const ast::TermRef v = st.pop();
     parse::detail::Segment& seg = st.segs.back();
     seg.has_size = true;
-    if (const auto* i = v->dyn_cast<ast::IntegerTerm>()) {
+    if (const auto* i = v.dyn_cast<ast::IntegerTerm>()) {
       seg.size = ast::to_big(*i);
       return;
     }
-    if (const auto* a = v->dyn_cast<ast::AtomTerm>()) {
-      const std::string_view name = st.doc.atoms.text(a->atom);
+    if (v.is<ast::AtomTerm>()) {
+      const std::string_view name = st.doc.atoms.text(v.atom());
       if (name == "all") {
         seg.size_is_all = true;
         return;
@@ -525,22 +530,22 @@ template <> struct action<bit_size> {
         return;
       }
     }
-    State::fail(v->span, "a binary segment size must be an integer");
+    State::fail(v.span(), "a binary segment size must be an integer");
   }
 };
 
 template <> struct action<bit_unit> {
   template <typename ActionInput> static void apply(const ActionInput&, State& st) {
-    ast::Term* v = st.pop();
-    st.unit = ast::integer_to_string(*v->cast<ast::IntegerTerm>());
+    const ast::TermRef v = st.pop();
+    st.unit = ast::integer_to_string(*v.cast<ast::IntegerTerm>());
     st.has_unit = true;
   }
 };
 
 template <> struct action<bit_type> {
   template <typename ActionInput> static void apply(const ActionInput& in, State& st) {
-    ast::Term* v = st.pop();
-    std::string spec(st.doc.atoms.text(v->cast<ast::AtomTerm>()->atom));
+    const ast::TermRef v = st.pop();
+    std::string spec(st.doc.atoms.text(v.atom()));
     // erl_bits:set_bit_type/2 takes an atom or {atom, integer}: a quoted atom
     // such as 'unit:8' is an unknown type, not a unit.
     if (spec.find(':') != std::string::npos)
@@ -594,14 +599,14 @@ template <> struct action<binary> {
 
 template <> struct action<fun_term> {
   template <typename ActionInput> static void apply(const ActionInput& in, State& st) {
-    const auto* arity = st.pop()->cast<ast::IntegerTerm>();
-    const auto* f = st.pop()->cast<ast::AtomTerm>();
-    const auto* m = st.pop()->cast<ast::AtomTerm>();
+    const auto* arity = st.pop().cast<ast::IntegerTerm>();
+    const ast::Atom f = st.pop().atom();
+    const ast::Atom m = st.pop().atom();
     // erlang:make_fun/3 (normalise/1) takes arities 0..255.
     if (arity->big != nullptr || arity->value > 255)
       State::fail(arity->span, "fun arity must be 0..255");
-    st.vals.push_back(st.doc.arena.make<ast::FunTerm>(st.span(in), m->atom, f->atom,
-                                                      static_cast<uint32_t>(arity->value)));
+    st.vals.push_back(
+        st.doc.arena.make<ast::FunTerm>(st.span(in), m, f, static_cast<uint32_t>(arity->value)));
   }
 };
 

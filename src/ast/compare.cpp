@@ -38,28 +38,28 @@ enum Class : uint8_t {
 /// or a position inside a list.
 struct Val {
   enum Kind : uint8_t { Term_, Char_, Cursor_ } kind;
-  uint32_t pos = 0;        ///< Cursor_: element index (ListTerm) or byte offset (StringTerm)
-  const Term* t = nullptr; ///< Term_ / Cursor_
-  int64_t ch = 0;          ///< Char_
+  uint32_t pos = 0; ///< Cursor_: element index (ListTerm) or byte offset (StringTerm)
+  TermRef t;        ///< Term_ / Cursor_
+  int64_t ch = 0;   ///< Char_
 };
 
-Val term_val(const Term* t) { return Val{Val::Term_, 0, t, 0}; }
+Val term_val(TermRef t) { return Val{Val::Term_, 0, t, 0}; }
 
 /// A value with its list structure resolved.
 struct Resolved {
   Class cls;
-  const Term* t = nullptr; ///< the term (numbers, atoms, ...), null for Char_/cons/nil
-  int64_t ch = 0;          ///< small integer when t is null and cls == kNumber
-  Val head{}, tail{};      ///< cons cells
+  TermRef t;          ///< the term (numbers, atoms, ...), null for Char_/cons/nil
+  int64_t ch = 0;     ///< small integer when t is null and cls == kNumber
+  Val head{}, tail{}; ///< cons cells
 };
 
 Resolved resolve(Val v) {
   if (v.kind == Val::Char_)
     return Resolved{kNumber, nullptr, v.ch, {}, {}};
-  const Term* t = v.t;
+  TermRef t = v.t;
   uint32_t pos = v.kind == Val::Cursor_ ? v.pos : 0;
   for (;;) {
-    switch (t->kind) {
+    switch (t.kind()) {
       case TermKind::Atom:
         return Resolved{kAtom, t, 0, {}, {}};
       case TermKind::Integer:
@@ -74,7 +74,7 @@ Resolved resolve(Val v) {
       case TermKind::Binary:
         return Resolved{kBits, t, 0, {}, {}};
       case TermKind::String: {
-        const auto* s = t->cast<StringTerm>();
+        const auto* s = t.cast<StringTerm>();
         if (pos >= s->bytes)
           return Resolved{kNil, nullptr, 0, {}, {}};
         uint32_t i = pos;
@@ -85,14 +85,14 @@ Resolved resolve(Val v) {
         return r;
       }
       case TermKind::List: {
-        const auto* l = t->cast<ListTerm>();
+        const auto* l = t.cast<ListTerm>();
         if (pos < l->size) {
           Resolved r{kCons, nullptr, 0, {}, {}};
-          r.head = term_val(l->elems[pos]);
+          r.head = term_val(l->elems()[pos]);
           r.tail = Val{Val::Cursor_, pos + 1, t, 0};
           return r;
         }
-        if (l->tail == nullptr)
+        if (!l->tail)
           return Resolved{kNil, nullptr, 0, {}, {}};
         t = l->tail;
         pos = 0;
@@ -197,23 +197,23 @@ int compare_int_double(IntOp a, double d) {
 }
 
 int compare_numbers(const Resolved& a, const Resolved& b, CompareMode mode) {
-  const bool af = a.t != nullptr && a.t->kind == TermKind::Float;
-  const bool bf = b.t != nullptr && b.t->kind == TermKind::Float;
+  const bool af = a.t && a.t.kind() == TermKind::Float;
+  const bool bf = b.t && b.t.kind() == TermKind::Float;
   auto int_of = [](const Resolved& r) {
     if (r.t == nullptr)
       return IntOp{r.ch, nullptr};
-    const auto* i = r.t->cast<IntegerTerm>();
+    const auto* i = r.t.cast<IntegerTerm>();
     return IntOp{i->value, i->big};
   };
   if (af && bf)
-    return compare_doubles(a.t->cast<FloatTerm>()->value, b.t->cast<FloatTerm>()->value);
+    return compare_doubles(a.t.cast<FloatTerm>()->value, b.t.cast<FloatTerm>()->value);
   if (!af && !bf)
     return compare_ints(int_of(a), int_of(b));
   if (mode == CompareMode::Exact)
     return af ? 1 : -1; // every integer before every float
   if (bf)
-    return compare_int_double(int_of(a), b.t->cast<FloatTerm>()->value);
-  return -compare_int_double(int_of(b), a.t->cast<FloatTerm>()->value);
+    return compare_int_double(int_of(a), b.t.cast<FloatTerm>()->value);
+  return -compare_int_double(int_of(b), a.t.cast<FloatTerm>()->value);
 }
 
 int compare_bits(const BinaryTerm& a, const BinaryTerm& b) {
@@ -380,8 +380,8 @@ inline bool resolved_byte(const Resolved& r, uint32_t& out) {
   int64_t v;
   if (r.t == nullptr) {
     v = r.ch;
-  } else if (r.t->kind == TermKind::Integer && r.t->cast<IntegerTerm>()->big == nullptr) {
-    v = r.t->cast<IntegerTerm>()->value;
+  } else if (r.t.kind() == TermKind::Integer && r.t.cast<IntegerTerm>()->big == nullptr) {
+    v = r.t.cast<IntegerTerm>()->value;
   } else {
     return false;
   }
@@ -397,19 +397,19 @@ struct TermComparator::Impl {
   const AtomTable& atoms;
   std::unordered_map<const MapTerm*, std::vector<MapEntry>> sorted;
   std::vector<Task> tasks;          // reused by compare()
-  std::vector<const Term*> walk;    // reused by prepare()
+  std::vector<TermRef> walk;        // reused by prepare()
   std::vector<const MapTerm*> post; // reused by prepare()
 
   explicit Impl(const AtomTable& a) : atoms(a) {}
 
-  int compare(const Term* a, const Term* b, CompareMode mode);
+  int compare(TermRef a, TermRef b, CompareMode mode);
   const std::vector<MapEntry>& entries(const MapTerm& m);
   void prepare(const MapTerm& m);
   std::vector<MapEntry> sort_entries(const MapTerm& m);
-  bool internal_hash(const Term* key, uint32_t salt, uint32_t& out);
+  bool internal_hash(TermRef key, uint32_t salt, uint32_t& out);
 };
 
-int TermComparator::Impl::compare(const Term* a, const Term* b, CompareMode mode) {
+int TermComparator::Impl::compare(TermRef a, TermRef b, CompareMode mode) {
   if (a == b)
     return 0;
   // A nested compare (from entries() while this one runs) needs its own stack.
@@ -434,12 +434,11 @@ int TermComparator::Impl::compare(const Term* a, const Term* b, CompareMode mode
         result = compare_numbers(x, y, task.mode);
         break;
       case kAtom:
-        result = compare_text(atoms.text(x.t->cast<AtomTerm>()->atom),
-                              atoms.text(y.t->cast<AtomTerm>()->atom));
+        result = compare_text(atoms.text(x.t.atom()), atoms.text(y.t.atom()));
         break;
       case kFun: {
-        const auto* f = x.t->cast<FunTerm>();
-        const auto* g = y.t->cast<FunTerm>();
+        const auto* f = x.t.cast<FunTerm>();
+        const auto* g = y.t.cast<FunTerm>();
         result = compare_text(atoms.text(f->module), atoms.text(g->module));
         if (result == 0)
           result = compare_text(atoms.text(f->function), atoms.text(g->function));
@@ -448,19 +447,19 @@ int TermComparator::Impl::compare(const Term* a, const Term* b, CompareMode mode
         break;
       }
       case kTuple: {
-        const auto* p = x.t->cast<TupleTerm>();
-        const auto* q = y.t->cast<TupleTerm>();
+        const auto* p = x.t.cast<TupleTerm>();
+        const auto* q = y.t.cast<TupleTerm>();
         if (p->size != q->size) {
           result = p->size < q->size ? -1 : 1;
           break;
         }
         for (uint32_t i = p->size; i-- > 0;)
-          local.push_back(Task{term_val(p->elems[i]), term_val(q->elems[i]), task.mode});
+          local.push_back(Task{term_val(p->elems()[i]), term_val(q->elems()[i]), task.mode});
         break;
       }
       case kMap: {
-        const std::vector<MapEntry>& p = entries(*x.t->cast<MapTerm>());
-        const std::vector<MapEntry>& q = entries(*y.t->cast<MapTerm>());
+        const std::vector<MapEntry>& p = entries(*x.t.cast<MapTerm>());
+        const std::vector<MapEntry>& q = entries(*y.t.cast<MapTerm>());
         if (p.size() != q.size()) {
           result = p.size() < q.size() ? -1 : 1;
           break;
@@ -479,7 +478,7 @@ int TermComparator::Impl::compare(const Term* a, const Term* b, CompareMode mode
         local.push_back(Task{x.head, y.head, task.mode});
         break;
       case kBits:
-        result = compare_bits(*x.t->cast<BinaryTerm>(), *y.t->cast<BinaryTerm>());
+        result = compare_bits(*x.t.cast<BinaryTerm>(), *y.t.cast<BinaryTerm>());
         break;
     }
   }
@@ -501,7 +500,7 @@ const std::vector<MapEntry>& TermComparator::Impl::entries(const MapTerm& m) {
 // own. Sorting a map compares its keys, which may contain maps; doing the inner
 // maps first means no comparison below ever needs to sort (and so recurse).
 void TermComparator::Impl::prepare(const MapTerm& m) {
-  std::vector<const Term*> stack;
+  std::vector<TermRef> stack;
   std::vector<std::pair<const MapTerm*, bool>> order; // (map, children pushed)
   std::vector<const MapTerm*> todo;
   order.push_back({&m, false});
@@ -518,30 +517,30 @@ void TermComparator::Impl::prepare(const MapTerm& m) {
     // equal-keyed maps inside a key are compared by value).
     stack.clear();
     for (uint32_t i = 0; i < map->size; ++i) {
-      stack.push_back(map->kv[2 * i]);
+      stack.push_back(map->kv()[2 * i]);
       if (map != &m)
-        stack.push_back(map->kv[2 * i + 1]);
+        stack.push_back(map->kv()[2 * i + 1]);
     }
     while (!stack.empty()) {
-      const Term* t = stack.back();
+      TermRef t = stack.back();
       stack.pop_back();
-      switch (t->kind) {
+      switch (t.kind()) {
         case TermKind::Tuple: {
-          const auto* tu = t->cast<TupleTerm>();
+          const auto* tu = t.cast<TupleTerm>();
           for (uint32_t i = 0; i < tu->size; ++i)
-            stack.push_back(tu->elems[i]);
+            stack.push_back(tu->elems()[i]);
           break;
         }
         case TermKind::List: {
-          const auto* l = t->cast<ListTerm>();
+          const auto* l = t.cast<ListTerm>();
           for (uint32_t i = 0; i < l->size; ++i)
-            stack.push_back(l->elems[i]);
-          if (l->tail != nullptr)
+            stack.push_back(l->elems()[i]);
+          if (l->tail)
             stack.push_back(l->tail);
           break;
         }
         case TermKind::Map: {
-          const auto* inner = t->cast<MapTerm>();
+          const auto* inner = t.cast<MapTerm>();
           if (sorted.find(inner) == sorted.end())
             order.push_back({inner, false});
           break;
@@ -561,7 +560,7 @@ std::vector<MapEntry> TermComparator::Impl::sort_entries(const MapTerm& m) {
   for (uint32_t i = 0; i < m.size; ++i)
     idx[i] = i;
   std::stable_sort(idx.begin(), idx.end(), [&](uint32_t i, uint32_t j) {
-    return compare(m.kv[2 * i], m.kv[2 * j], CompareMode::Exact) < 0;
+    return compare(m.kv()[2 * i], m.kv()[2 * j], CompareMode::Exact) < 0;
   });
   std::vector<MapEntry> out;
   out.reserve(m.size);
@@ -569,16 +568,16 @@ std::vector<MapEntry> TermComparator::Impl::sort_entries(const MapTerm& m) {
     // Of a run of equal keys keep the last one written (stable sort keeps the
     // source order inside the run).
     if (k + 1 < idx.size() &&
-        compare(m.kv[2 * idx[k]], m.kv[2 * idx[k + 1]], CompareMode::Exact) == 0)
+        compare(m.kv()[2 * idx[k]], m.kv()[2 * idx[k + 1]], CompareMode::Exact) == 0)
       continue;
-    out.emplace_back(m.kv[2 * idx[k]], m.kv[2 * idx[k] + 1]);
+    out.emplace_back(m.kv()[2 * idx[k]], m.kv()[2 * idx[k] + 1]);
   }
   return out;
 }
 
 // make_internal_hash(Key, Salt); false when the key holds an atom, a fun or a
 // map of more than 32 keys (no reproducible hash, see above).
-bool TermComparator::Impl::internal_hash(const Term* key, uint32_t salt, uint32_t& out) {
+bool TermComparator::Impl::internal_hash(TermRef key, uint32_t salt, uint32_t& out) {
   uint32_t hash = salt ^ kInternalHashSalt;
   struct Item {
     Val v;
@@ -593,15 +592,15 @@ bool TermComparator::Impl::internal_hash(const Term* key, uint32_t salt, uint32_
       case kNumber: {
         if (r.t == nullptr) {
           hash_immediate(hash, (static_cast<uint64_t>(r.ch) << 4) | 0xF);
-        } else if (r.t->kind == TermKind::Float) {
-          double d = r.t->cast<FloatTerm>()->value;
+        } else if (r.t.kind() == TermKind::Float) {
+          double d = r.t.cast<FloatTerm>()->value;
           if (d == 0.0)
             d = 0.0; // positive zero
           uint64_t bits;
           std::memcpy(&bits, &d, sizeof bits);
           hash2(hash, static_cast<uint32_t>(bits), static_cast<uint32_t>(bits >> 32), kHConst12);
         } else {
-          const auto* i = r.t->cast<IntegerTerm>();
+          const auto* i = r.t.cast<IntegerTerm>();
           if (i->big == nullptr && i->value >= kMinSmall && i->value <= kMaxSmall) {
             hash_immediate(hash, (static_cast<uint64_t>(i->value) << 4) | 0xF);
           } else {
@@ -673,18 +672,18 @@ bool TermComparator::Impl::internal_hash(const Term* key, uint32_t salt, uint32_
         break;
       }
       case kTuple: {
-        const auto* t = r.t->cast<TupleTerm>();
+        const auto* t = r.t.cast<TupleTerm>();
         hash2(hash, t->size, 0, kHConst9);
         if (t->size == 0)
           break;
         for (uint32_t k = t->size; k-- > 1;)
-          stack.push_back(Item{term_val(t->elems[k]), false});
-        cur = term_val(t->elems[0]);
+          stack.push_back(Item{term_val(t->elems()[k]), false});
+        cur = term_val(t->elems()[0]);
         next_from_stack = false;
         break;
       }
       case kMap: {
-        const std::vector<MapEntry>& e = entries(*r.t->cast<MapTerm>());
+        const std::vector<MapEntry>& e = entries(*r.t.cast<MapTerm>());
         if (e.size() > 32)
           return false;
         hash2(hash, static_cast<uint32_t>(e.size()), 0, kHConst16);
@@ -695,7 +694,7 @@ bool TermComparator::Impl::internal_hash(const Term* key, uint32_t salt, uint32_
         break;
       }
       case kBits: {
-        const auto* b = r.t->cast<BinaryTerm>();
+        const auto* b = r.t.cast<BinaryTerm>();
         const uint32_t con = kHConst13 + hash;
         const uint64_t sz = b->bits / 8;
         const auto bitsize = static_cast<uint32_t>(b->bits % 8);
@@ -732,7 +731,7 @@ bool TermComparator::Impl::internal_hash(const Term* key, uint32_t salt, uint32_
 TermComparator::TermComparator(const AtomTable& atoms) : impl_(std::make_unique<Impl>(atoms)) {}
 TermComparator::~TermComparator() = default;
 
-int TermComparator::compare(const Term* a, const Term* b, CompareMode mode) {
+int TermComparator::compare(TermRef a, TermRef b, CompareMode mode) {
   return impl_->compare(a, b, mode);
 }
 
@@ -778,12 +777,12 @@ std::vector<MapEntry> TermComparator::iteration_order(const MapTerm& m) {
   return e;
 }
 
-int compare_terms(const AtomTable& atoms, const Term* a, const Term* b, CompareMode mode) {
+int compare_terms(const AtomTable& atoms, TermRef a, TermRef b, CompareMode mode) {
   TermComparator c(atoms);
   return c.compare(a, b, mode);
 }
 
-bool exactly_equal(const AtomTable& atoms, const Term* a, const Term* b) {
+bool exactly_equal(const AtomTable& atoms, TermRef a, TermRef b) {
   return compare_terms(atoms, a, b, CompareMode::Exact) == 0;
 }
 

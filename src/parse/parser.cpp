@@ -111,9 +111,9 @@ inline const char* skip_ascii_name(const char* p) {
   };
   for (;;) {
     const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const __m128i m = _mm_or_si128(
-        _mm_or_si128(in(x, 'a', 'z'), in(x, '@', 'Z')),
-        _mm_or_si128(in(x, '0', '9'), _mm_cmpeq_epi8(x, _mm_set1_epi8('_'))));
+    const __m128i m =
+        _mm_or_si128(_mm_or_si128(in(x, 'a', 'z'), in(x, '@', 'Z')),
+                     _mm_or_si128(in(x, '0', '9'), _mm_cmpeq_epi8(x, _mm_set1_epi8('_'))));
     const auto mask = static_cast<unsigned>(_mm_movemask_epi8(m));
     if (mask != 0xFFFFu)
       return p + __builtin_ctz(~mask);
@@ -379,12 +379,12 @@ struct Token {
   bool atom_pending; // Atom not interned yet: its text is str/str_bytes (a source
                      // slice), str_chars characters, hash atom_hash
   uint64_t atom_hash;
-  int64_t ival;         // Integer, Char (when !big)
-  bool big;             // Integer does not fit: see big_value_
-  double fval;          // Float
-  const char* str;      // String: UTF-8 text (source or scratch)
+  int64_t ival;    // Integer, Char (when !big)
+  bool big;        // Integer does not fit: see big_value_
+  double fval;     // Float
+  const char* str; // String: UTF-8 text (source or scratch)
   uint32_t str_bytes, str_chars;
-  bool str_copied;      // str points into the scratch buffer
+  bool str_copied; // str points into the scratch buffer
 };
 
 enum class FrameKind : uint8_t {
@@ -401,9 +401,10 @@ enum class FrameKind : uint8_t {
 struct Frame {
   FrameKind kind;
   bool negate = false;
-  uint32_t begin;     // offset of the opening token
-  uint32_t base;      // first child on the value stack
-  uint32_t bin;       // Binary: index of its builder
+  uint32_t begin;    // offset of the opening token
+  uint32_t base;     // first child on the value stack
+  uint32_t bin;      // Binary: index of its builder
+  uint32_t atom_seq; // atoms_seen_ when the frame opened
 };
 
 class Parser {
@@ -464,16 +465,23 @@ private:
 
   // Atoms. Interning probes a hash table far larger than the cache, so atom
   // values are interned in batches: the lexer prefetches each one's table slot,
-  // parse_term() makes the AtomTerm with its atom still unknown, and
-  // resolve_atoms() interns a batch whose cache misses overlap.
+  // parse_term() pushes a reference whose atom is still unknown, and
+  // resolve_atoms() interns a batch whose cache misses overlap and writes each
+  // reference where it is by then: on the value stack, or (once its container
+  // has closed, see rebase_pending_atoms) in the container.
   void lex_atom_text(Token& t, const char* text, uint32_t bytes, uint32_t chars);
   ast::Atom atom_of(Token& t);
+  ast::TermRef atom_ref(ast::Atom a, Span sp);
   void resolve_atoms();
+  void rebase_pending_atoms(const Frame& fr, ast::TermRef* elems, ast::TermRef* tail);
   struct PendingAtom {
-    ast::AtomTerm* node;
     const char* text;
     uint32_t bytes, chars;
     uint64_t hash;
+    Span span;
+    uint32_t seq;         // atoms_seen_ when pushed
+    uint32_t stack_index; // where on vals_ while slot is null
+    ast::TermRef* slot;   // where in a container, once it closed
   };
   static constexpr size_t kAtomBatch = 64;
 
@@ -499,21 +507,22 @@ private:
   bool latin1_ = false;
   Token la_{};
   bool has_la_ = false;
-  uint32_t last_end_ = 0;  // end of the last token before the current one
-  bool any_token_ = false; // some token was read
+  uint32_t last_end_ = 0;    // end of the last token before the current one
+  bool any_token_ = false;   // some token was read
   Tok last_kind_ = Tok::End; // kind of the last token lexed (End: none yet)
-  bool in_lex_ = false;     // inside lex(): a failure now is a scan error
-  bool lex_failed_ = false; // the error in err_ is a scan error
+  bool in_lex_ = false;      // inside lex(): a failure now is a scan error
+  bool lex_failed_ = false;  // the error in err_ is a scan error
   bool failed_ = false;
   bool nonchar_escape_ = false; // the text holds `\^` + U+FFFE or U+FFFF
   Err err_;
-  std::string scratch_;       // unescaped text of the current string/atom
-  std::string concat_;        // adjacent string literals
-  ast::BigValue big_value_;   // value of the last big Integer token
-  std::vector<Term*> vals_;   // finished terms waiting for their container
-  std::vector<PendingAtom> pending_atoms_; // AtomTerms whose atom is not interned yet
-  std::vector<Frame> frames_; // open containers
-  detail::Segment seg_;                        // the binary segment being read
+  std::string scratch_;                         // unescaped text of the current string/atom
+  std::string concat_;                          // adjacent string literals
+  ast::BigValue big_value_;                     // value of the last big Integer token
+  std::vector<ast::TermRef> vals_;              // finished terms waiting for their container
+  std::vector<PendingAtom> pending_atoms_;      // atom references not interned yet
+  uint32_t atoms_seen_ = 0;                     // pending atoms pushed so far
+  std::vector<Frame> frames_;                   // open containers
+  detail::Segment seg_;                         // the binary segment being read
   std::vector<detail::BinaryBuilder> builders_; // one per open binary, innermost last
   std::vector<ast::Arena::Mark> bin_marks_;     // arena position before each one's element
   uint32_t open_bins_ = 0;
@@ -977,8 +986,8 @@ bool Parser::lex_escape(const char*& q, uint32_t& value) {
       }
       if (q >= end_)
         return fail(off(at), "unterminated \\x{...} escape");
-      if (*q != '}' || q == digits || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF) ||
-          v == 0xFFFE || v == 0xFFFF)
+      if (*q != '}' || q == digits || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF) || v == 0xFFFE ||
+          v == 0xFFFF)
         return fail(off(at), "illegal character in \\x{...} escape");
       ++q;
       value = static_cast<uint32_t>(v);
@@ -1134,12 +1143,36 @@ ast::Atom Parser::atom_of(Token& t) {
   return t.atom;
 }
 
+ast::TermRef Parser::atom_ref(ast::Atom a, Span sp) {
+  if (ast::TermRef::fits_immediate(a, sp))
+    return ast::TermRef::immediate(a, sp);
+  return doc_.arena.make<ast::AtomTerm>(sp, a);
+}
+
 void Parser::resolve_atoms() {
   for (const PendingAtom& a : pending_atoms_)
     doc_.atoms.prefetch_record(a.hash);
-  for (const PendingAtom& a : pending_atoms_)
-    a.node->atom = doc_.atoms.intern_hashed(std::string_view(a.text, a.bytes), a.chars, a.hash);
+  for (const PendingAtom& a : pending_atoms_) {
+    const ast::TermRef r = atom_ref(
+        doc_.atoms.intern_hashed(std::string_view(a.text, a.bytes), a.chars, a.hash), a.span);
+    if (a.slot != nullptr)
+      *a.slot = r;
+    else if (a.stack_index < vals_.size()) // (not after a failure unwound the stack)
+      vals_[a.stack_index] = r;
+  }
   pending_atoms_.clear();
+}
+
+// A container made of vals_[fr.base..] has closed: its pending atoms, the
+// newest entries of pending_atoms_ still on the stack, now live in the node.
+void Parser::rebase_pending_atoms(const Frame& fr, ast::TermRef* elems, ast::TermRef* tail) {
+  for (auto it = pending_atoms_.rbegin(); it != pending_atoms_.rend() && it->seq >= fr.atom_seq;
+       ++it) {
+    if (it->slot != nullptr)
+      continue; // in a container closed before
+    const uint32_t i = it->stack_index - fr.base;
+    it->slot = tail != nullptr && it->stack_index + 1 == vals_.size() ? tail : elems + i;
+  }
 }
 
 void Parser::lex_char(Token& t) {
@@ -1226,14 +1259,14 @@ bool Parser::unexpected(const Token& t, std::string_view wanted) {
   if (failed_)
     return false;
   if (t.kind == Tok::Var)
-    return fail(t.begin, fmt::format("variable {} is not a term; quote it to make an atom",
-                                     describe(t)));
+    return fail(t.begin,
+                fmt::format("variable {} is not a term; quote it to make an atom", describe(t)));
   if (t.kind == Tok::Reserved)
     return fail(t.begin,
                 fmt::format("reserved word {} cannot be a bare atom; quote it", describe(t)));
   if (t.kind == Tok::Other && t.end > t.begin && base_[t.begin] == '.')
-    return fail(t.begin, fmt::format("'.' must be followed by whitespace to end a term, {}",
-                                     wanted));
+    return fail(t.begin,
+                fmt::format("'.' must be followed by whitespace to end a term, {}", wanted));
   // A term cut short by the end of the file: point just after its last token,
   // on the line OTP reports, rather than at the end of the trailing blank lines.
   const uint32_t at = t.kind == Tok::End && any_token_ ? last_end_ : t.begin;
@@ -1252,15 +1285,15 @@ bool Parser::parse_term() {
     const Span sp{t.begin, t.end};
     switch (t.kind) {
       case Tok::Atom:
-        if (t.atom_pending && open_bins_ == 0) {
-          // (Inside a binary the arena may be rewound: no node may wait there.)
-          auto* node = doc_.arena.make<ast::AtomTerm>(sp, ast::Atom{});
-          pending_atoms_.push_back(PendingAtom{node, t.str, t.str_bytes, t.str_chars, t.atom_hash});
+        if (t.atom_pending && open_bins_ == 0 && ast::TermRef::fits_immediate(ast::Atom{}, sp)) {
+          // (Inside a binary the arena may be rewound: nothing may wait there.)
+          pending_atoms_.push_back(PendingAtom{t.str, t.str_bytes, t.str_chars, t.atom_hash, sp,
+                                               atoms_seen_++, uint32_t(vals_.size()), nullptr});
+          vals_.push_back(ast::TermRef::immediate(ast::Atom{}, sp)); // its atom comes later
           if (pending_atoms_.size() == kAtomBatch)
             resolve_atoms();
-          vals_.push_back(node);
         } else {
-          vals_.push_back(doc_.arena.make<ast::AtomTerm>(sp, atom_of(t)));
+          vals_.push_back(atom_ref(atom_of(t), sp));
         }
         return true;
       case Tok::Integer:
@@ -1309,20 +1342,21 @@ bool Parser::parse_term() {
         if (peek().kind == Tok::RBrace) {
           Token c;
           next(c);
-          vals_.push_back(doc_.arena.make<ast::TupleTerm>(Span{t.begin, c.end}, nullptr, 0));
+          vals_.push_back(ast::TupleTerm::make(doc_.arena, Span{t.begin, c.end}, nullptr, 0));
           return true;
         }
-        frames_.push_back(Frame{FrameKind::Tuple, false, t.begin, uint32_t(vals_.size()), 0});
+        frames_.push_back(
+            Frame{FrameKind::Tuple, false, t.begin, uint32_t(vals_.size()), 0, atoms_seen_});
         continue;
       case Tok::LBrack:
         if (peek().kind == Tok::RBrack) {
           Token c;
           next(c);
-          vals_.push_back(
-              doc_.arena.make<ast::ListTerm>(Span{t.begin, c.end}, nullptr, 0, nullptr));
+          vals_.push_back(ast::ListTerm::make(doc_.arena, Span{t.begin, c.end}, nullptr, 0, {}));
           return true;
         }
-        frames_.push_back(Frame{FrameKind::List, false, t.begin, uint32_t(vals_.size()), 0});
+        frames_.push_back(
+            Frame{FrameKind::List, false, t.begin, uint32_t(vals_.size()), 0, atoms_seen_});
         continue;
       case Tok::Hash: {
         Token b;
@@ -1335,10 +1369,11 @@ bool Parser::parse_term() {
         if (peek().kind == Tok::RBrace) {
           Token c;
           next(c);
-          vals_.push_back(doc_.arena.make<ast::MapTerm>(Span{t.begin, c.end}, nullptr, 0));
+          vals_.push_back(ast::MapTerm::make(doc_.arena, Span{t.begin, c.end}, nullptr, 0));
           return true;
         }
-        frames_.push_back(Frame{FrameKind::MapKey, false, t.begin, uint32_t(vals_.size()), 0});
+        frames_.push_back(
+            Frame{FrameKind::MapKey, false, t.begin, uint32_t(vals_.size()), 0, atoms_seen_});
         continue;
       }
       case Tok::LBin:
@@ -1349,7 +1384,7 @@ bool Parser::parse_term() {
           return true;
         }
         frames_.push_back(Frame{FrameKind::Binary, false, t.begin, uint32_t(vals_.size()),
-                                open_bins_});
+                                open_bins_, atoms_seen_});
         if (builders_.size() <= open_bins_) {
           builders_.emplace_back();
           bin_marks_.emplace_back();
@@ -1358,12 +1393,13 @@ bool Parser::parse_term() {
         ++open_bins_;
         continue;
       case Tok::LParen:
-        frames_.push_back(Frame{FrameKind::Paren, false, t.begin, uint32_t(vals_.size()), 0});
+        frames_.push_back(
+            Frame{FrameKind::Paren, false, t.begin, uint32_t(vals_.size()), 0, atoms_seen_});
         continue;
       case Tok::Minus:
       case Tok::Plus:
-        frames_.push_back(
-            Frame{FrameKind::Sign, t.kind == Tok::Minus, t.begin, uint32_t(vals_.size()), 0});
+        frames_.push_back(Frame{FrameKind::Sign, t.kind == Tok::Minus, t.begin,
+                                uint32_t(vals_.size()), 0, atoms_seen_});
         continue;
       case Tok::Fun:
         return parse_fun(t);
@@ -1402,26 +1438,43 @@ bool Parser::close_container(uint32_t end) {
   const Frame fr = frames_.back();
   frames_.pop_back();
   const Span sp{fr.begin, end};
-  Term* const* first = vals_.data() + fr.base;
-  const size_t n = vals_.size() - fr.base;
-  Term* node = nullptr;
+  const ast::TermRef* first = vals_.data() + fr.base;
+  const auto n = static_cast<uint32_t>(vals_.size() - fr.base);
+  ast::TermRef node;
+  // The children follow the node; pending atoms among them move there.
+  const auto children = [](auto* container) {
+    return reinterpret_cast<ast::TermRef*>(container + 1);
+  };
+  const bool rebase = !pending_atoms_.empty() && pending_atoms_.back().seq >= fr.atom_seq;
   switch (fr.kind) {
-    case FrameKind::Tuple:
-      node = doc_.arena.make<ast::TupleTerm>(sp, doc_.arena.copy_array(first, n),
-                                             static_cast<uint32_t>(n));
+    case FrameKind::Tuple: {
+      auto* t = ast::TupleTerm::make(doc_.arena, sp, first, n);
+      if (rebase)
+        rebase_pending_atoms(fr, children(t), nullptr);
+      node = t;
       break;
-    case FrameKind::List:
-      node = doc_.arena.make<ast::ListTerm>(sp, doc_.arena.copy_array(first, n),
-                                            static_cast<uint32_t>(n), nullptr);
+    }
+    case FrameKind::List: {
+      auto* l = ast::ListTerm::make(doc_.arena, sp, first, n, {});
+      if (rebase)
+        rebase_pending_atoms(fr, children(l), nullptr);
+      node = l;
       break;
-    case FrameKind::ListTail:
-      node = doc_.arena.make<ast::ListTerm>(sp, doc_.arena.copy_array(first, n - 1),
-                                            static_cast<uint32_t>(n - 1), first[n - 1]);
+    }
+    case FrameKind::ListTail: {
+      auto* l = ast::ListTerm::make(doc_.arena, sp, first, n - 1, first[n - 1]);
+      if (rebase)
+        rebase_pending_atoms(fr, children(l), &l->tail);
+      node = l;
       break;
-    case FrameKind::MapValue:
-      node = doc_.arena.make<ast::MapTerm>(sp, doc_.arena.copy_array(first, n),
-                                           static_cast<uint32_t>(n / 2));
+    }
+    case FrameKind::MapValue: {
+      auto* m = ast::MapTerm::make(doc_.arena, sp, first, n / 2);
+      if (rebase)
+        rebase_pending_atoms(fr, children(m), nullptr);
+      node = m;
       break;
+    }
     case FrameKind::Binary: {
       auto r = builders_[fr.bin].finish(doc_, sp, bin_budget_);
       --open_bins_;
@@ -1483,27 +1536,27 @@ bool Parser::parse_bit_size(detail::Segment& seg) {
 // bit_type    ::= atom [ ':' integer ]
 // Called with the element's value on top of the value stack.
 bool Parser::parse_bin_element_tail() {
-  Term* v = vals_.back();
+  const ast::TermRef v = vals_.back();
   vals_.pop_back();
   detail::Segment& seg = seg_;
   seg.value.chars.clear();
   seg.value.bits_data.clear();
   seg.types.clear();
   seg.has_size = seg.size_is_all = seg.size_is_undefined = false;
-  seg.span = v->span;
-  switch (v->kind) {
+  seg.span = v.span();
+  switch (v.kind()) {
     case ast::TermKind::Integer: {
-      const auto* it = v->cast<ast::IntegerTerm>();
+      const auto* it = v.cast<ast::IntegerTerm>();
       seg.value.kind = detail::SegmentValue::Integer;
       seg.value.integer = ast::to_big(*it);
       break;
     }
     case ast::TermKind::Float:
       seg.value.kind = detail::SegmentValue::Float;
-      seg.value.real = v->cast<ast::FloatTerm>()->value;
+      seg.value.real = v.cast<ast::FloatTerm>()->value;
       break;
     case ast::TermKind::String: {
-      const auto* s = v->cast<ast::StringTerm>();
+      const auto* s = v.cast<ast::StringTerm>();
       seg.value.kind = detail::SegmentValue::String;
       const char* q = s->utf8;
       const char* e = q + s->bytes;
@@ -1515,15 +1568,14 @@ bool Parser::parse_bin_element_tail() {
       break;
     }
     case ast::TermKind::Binary: {
-      const auto* b = v->cast<ast::BinaryTerm>();
+      const auto* b = v.cast<ast::BinaryTerm>();
       seg.value.kind = detail::SegmentValue::Bits;
       seg.value.bits = b->bits;
       seg.value.bits_data.assign(b->data, b->data + (b->bits + 7) / 8);
       break;
     }
     default:
-      return fail(v->span.begin,
-                  "a binary segment value must be a number, a string or a binary");
+      return fail(v.span().begin, "a binary segment value must be a number, a string or a binary");
   }
   if (peek().kind == Tok::Colon) {
     Token c;
@@ -1591,13 +1643,15 @@ bool Parser::after_value() {
         continue;
       }
       case FrameKind::Sign: {
-        Term* v = vals_.back();
+        const ast::TermRef r = vals_.back();
         const bool negate = fr.negate;
         const uint32_t begin = fr.begin;
         frames_.pop_back();
-        if ((v->flags & ast::kSignedLiteral) != 0 ||
-            (v->kind != ast::TermKind::Integer && v->kind != ast::TermKind::Float))
+        if ((r.flags() & ast::kSignedLiteral) != 0 ||
+            (r.kind() != ast::TermKind::Integer && r.kind() != ast::TermKind::Float))
           return fail(begin, "unary minus or plus applies only to a number literal");
+        // A number node of this document's arena: fold the sign into it.
+        Term* v = const_cast<Term*>(r.node());
         v->span.begin = begin;
         v->flags |= ast::kSignedLiteral;
         if (negate) {
@@ -1703,7 +1757,7 @@ Result<void> Parser::run() {
     prefer_scan_error();
     r = err_;
   }
-  resolve_atoms(); // every AtomTerm has its atom, even in a document that failed
+  resolve_atoms(); // every atom reference is complete, even in a document that failed
   return r;
 }
 
@@ -1750,9 +1804,9 @@ Result<void> Parser::run_document() {
     if (bad != std::string_view::npos) {
       const Span at{static_cast<uint32_t>(bad), static_cast<uint32_t>(bad + 1)};
       if (find_nonchar(text.data() + bad, text.data() + std::min(text.size(), bad + 3)) != nullptr)
-        return Err{ErrCode::Syntax,
-                   text[bad + 2] == '\xBE' ? "illegal character U+FFFE" : "illegal character U+FFFF",
-                   at};
+        return Err{
+            ErrCode::Syntax,
+            text[bad + 2] == '\xBE' ? "illegal character U+FFFE" : "illegal character U+FFFF", at};
       return Err{ErrCode::Syntax,
                  "invalid UTF-8 (declare '%% coding: latin-1' on the first line for Latin-1 text)",
                  at};
@@ -1783,6 +1837,8 @@ Result<void> Parser::run_document() {
         unexpected(dot, "expected '.' after the term");
       return err_;
     }
+    if (!pending_atoms_.empty() && pending_atoms_.back().slot == nullptr)
+      resolve_atoms(); // a bare atom term: its reference is still on the stack
     doc_.terms.push_back(vals_.back());
     vals_.clear();
   }
@@ -1798,7 +1854,7 @@ std::string format_parse_error(const SourceBuffer& source, const Err& err) {
 }
 
 Result<std::unique_ptr<ast::Document>> parse_document(SourceBuffer source,
-                                                     const ParseOptions& options) {
+                                                      const ParseOptions& options) {
   auto doc = std::make_unique<ast::Document>();
   doc->source = std::move(source);
   auto r = parse_into(*doc, options);

@@ -25,9 +25,9 @@
 
 #include <fmt/format.h>
 
+#include "base/utf8.h"
 #include "print/float_format.h"
 #include "print/grapheme.h"
-#include "base/utf8.h"
 #include "relupkit/ast/bigint.h"
 #include "relupkit/ast/compare.h"
 #include "relupkit/parse/parser.h"
@@ -137,63 +137,63 @@ inline bool name_char(uint32_t c) {
 /// One cons cell of a list written as ListTerm/StringTerm nodes.
 struct Cell {
   enum Kind : uint8_t { Elem, Char, End, Tail } kind;
-  uint32_t ch = 0;         ///< Char: a character of a string literal
-  const Term* t = nullptr; ///< Elem: the element; Tail: the improper tail
+  uint32_t ch = 0; ///< Char: a character of a string literal
+  TermRef t;       ///< Elem: the element; Tail: the improper tail
 };
 
 /// Walks the cells of a list following its tails: `[a|[b|"cd"]]` gives a, b,
 /// $c, $d, End; `[a|b]` gives a, Tail(b), End.
 class Cells {
 public:
-  explicit Cells(const Term* list) : cur_(list) {}
+  explicit Cells(TermRef list) : cur_(list) {}
   Cell next() {
     for (;;) {
-      if (cur_ == nullptr)
-        return Cell{Cell::End};
-      if (cur_->kind == TermKind::String) {
-        const auto* s = cur_->cast<StringTerm>();
+      if (!cur_)
+        return Cell{Cell::End, 0, {}};
+      if (cur_.kind() == TermKind::String) {
+        const auto* s = cur_.cast<StringTerm>();
         if (pos_ < s->bytes) {
           const uint32_t c = decode_utf8(reinterpret_cast<const unsigned char*>(s->utf8), pos_);
-          return Cell{Cell::Char, c};
+          return Cell{Cell::Char, c, {}};
         }
-        cur_ = nullptr;
+        cur_ = TermRef();
         continue;
       }
-      const auto* l = cur_->cast<ListTerm>();
+      const auto* l = cur_.cast<ListTerm>();
       if (pos_ < l->size)
-        return Cell{Cell::Elem, 0, l->elems[pos_++]};
-      const Term* tail = l->tail;
+        return Cell{Cell::Elem, 0, l->elems()[pos_++]};
+      TermRef tail = l->tail;
       pos_ = 0;
-      if (tail == nullptr) {
-        cur_ = nullptr;
+      if (!tail) {
+        cur_ = TermRef();
         continue;
       }
-      if (tail->kind == TermKind::List || tail->kind == TermKind::String) {
+      if (tail.kind() == TermKind::List || tail.kind() == TermKind::String) {
         cur_ = tail;
         continue;
       }
-      cur_ = nullptr;
+      cur_ = TermRef();
       return Cell{Cell::Tail, 0, tail};
     }
   }
 
 private:
-  const Term* cur_;
+  TermRef cur_;
   size_t pos_ = 0;
 };
 
 /// True for a list term that is `[]` (`[]` or `""`, or an empty list whose
 /// tail is one of those).
-inline bool is_nil(const Term* t) {
+inline bool is_nil(TermRef t) {
   for (;;) {
-    if (t->kind == TermKind::String)
-      return t->cast<StringTerm>()->bytes == 0;
-    const auto* l = t->cast<ListTerm>();
+    if (t.kind() == TermKind::String)
+      return t.cast<StringTerm>()->bytes == 0;
+    const auto* l = t.cast<ListTerm>();
     if (l->size != 0)
       return false;
-    if (l->tail == nullptr)
+    if (!l->tail)
       return true;
-    if (l->tail->kind != TermKind::List && l->tail->kind != TermKind::String)
+    if (l->tail.kind() != TermKind::List && l->tail.kind() != TermKind::String)
       return false;
     t = l->tail;
   }
@@ -205,7 +205,7 @@ inline bool is_nil(const Term* t) {
 enum class NodeKind : uint8_t { Leaf, List, Tuple, TagTuple, Map, Pair, Bin };
 
 enum class LeafKind : uint8_t {
-  Atom,       ///< u.term is an AtomTerm
+  Atom,       ///< u.ival is the atom id
   Int,        ///< u.ival
   Text,       ///< pool_[u.off, u.off + len): bignums and floats (ASCII)
   Fun,        ///< u.term is a FunTerm
@@ -226,7 +226,7 @@ struct Node {
   uint32_t end; ///< one past the last node of this subtree
   uint64_t len; ///< flat length in characters (io_lib:chars_length)
   union {
-    const Term* term;
+    const Term* term; ///< a node (atoms are held by id in ival)
     int64_t ival;
     uint64_t off;
   } u;
@@ -240,8 +240,8 @@ struct MFrame {
   uint32_t node;  ///< its Node
   uint32_t pos;   ///< Tuple: next element; Map: next entry; Pair: 0 key, 1 value, 2 done
   uint32_t stop;  ///< Tuple: size; Map: end of its entries in entries_
-  const Term* t;  ///< Tuple: the TupleTerm; Pair: the key
-  const Term* v;  ///< Pair: the value
+  TermRef t;      ///< Tuple: the TupleTerm; Pair: the key
+  TermRef v;      ///< Pair: the value
   Cells cells;    ///< List
   uint64_t sum;   ///< lengths of the children so far
   uint64_t count; ///< number of children so far
@@ -281,7 +281,7 @@ public:
     atoms_.resize(doc.atoms.size());
   }
 
-  void print(const Term* t, int64_t col);
+  void print(TermRef t, int64_t col);
 
   /// Reserves room for printing a document of `source_bytes` bytes, so that
   /// the buffers grow once instead of by doubling.
@@ -292,8 +292,8 @@ public:
 
 private:
   // Measure
-  void measure(const Term* root);
-  void visit(const Term* t);
+  void measure(TermRef root);
+  void visit(TermRef t);
   uint32_t add_leaf(LeafKind k, uint64_t len) {
     const auto idx = static_cast<uint32_t>(nodes_.size());
     Node n;
@@ -311,7 +311,7 @@ private:
     }
     return idx;
   }
-  uint32_t open_node(NodeKind k, MFrame::Kind fk, const Term* t) {
+  uint32_t open_node(NodeKind k, MFrame::Kind fk, TermRef t) {
     const auto idx = static_cast<uint32_t>(nodes_.size());
     Node n{};
     n.kind = k;
@@ -319,10 +319,10 @@ private:
     mframes_.push_back(MFrame{fk, idx, 0, 0, t, nullptr, Cells(nullptr), 0, 0});
     return idx;
   }
-  void visit_list(const Term* t);
+  void visit_list(TermRef t);
   void visit_binary(const BinaryTerm* b);
   const AtomText& atom_text(Atom a);
-  uint64_t string_length(const Term* list);
+  uint64_t string_length(TermRef list);
   bool printable(int64_t c) const {
     return latin1_ || !wide_ ? printable_latin1(c) : printable_unicode(c);
   }
@@ -331,7 +331,7 @@ private:
   void write_leaf(uint32_t idx);
   void write_flat(uint32_t idx);
   void write_bin_bytes(const BinaryTerm* b);
-  void write_string_body(const Term* list);
+  void write_string_body(TermRef list);
   void write_fun(const FunTerm* f);
   void put_char(uint32_t c, uint32_t quote);
   void newline(int64_t col) {
@@ -352,7 +352,6 @@ public:
   bool overflowed() const { return overflow_ || (limit_ != 0 && out_.size() > limit_); }
 
 private:
-
   // Layout
   template <bool Dry> bool layout(uint32_t root, int64_t col, int64_t tind);
   template <bool Dry> bool enter(uint32_t idx, int64_t col, int64_t ld, int64_t w, int64_t tind);
@@ -490,18 +489,18 @@ const AtomText& Printer::atom_text(Atom a) {
 // ---------------------------------------------------------------------------
 // Measure (print_length)
 
-void Printer::measure(const Term* root) {
+void Printer::measure(TermRef root) {
   nodes_.clear();
   mframes_.clear();
   entries_.clear();
   visit(root);
   while (!mframes_.empty()) {
     MFrame& f = mframes_.back();
-    const Term* next = nullptr;
+    TermRef next = nullptr;
     switch (f.kind) {
       case MFrame::Tuple:
         if (f.pos < f.stop)
-          next = f.t->cast<TupleTerm>()->elems[f.pos++];
+          next = f.t.cast<TupleTerm>()->elems()[f.pos++];
         break;
       case MFrame::List: {
         const Cell c = f.cells.next();
@@ -555,17 +554,17 @@ void Printer::measure(const Term* root) {
   }
 }
 
-void Printer::visit(const Term* t) {
-  switch (t->kind) {
+void Printer::visit(TermRef t) {
+  switch (t.kind()) {
     case TermKind::Atom: {
-      const Atom a = t->cast<AtomTerm>()->atom;
+      const Atom a = t.atom();
       const uint32_t len =
           a.id < atoms_.size() && atoms_[a.id].done ? atoms_[a.id].len : atom_text(a).len;
-      nodes_[add_leaf(LeafKind::Atom, len)].u.term = t;
+      nodes_[add_leaf(LeafKind::Atom, len)].u.ival = a.id;
       return;
     }
     case TermKind::Integer: {
-      const auto* i = t->cast<IntegerTerm>();
+      const auto* i = t.cast<IntegerTerm>();
       if (i->big == nullptr) {
         nodes_[add_leaf(LeafKind::Int, static_cast<uint64_t>(int_length(i->value)))].u.ival =
             i->value;
@@ -578,7 +577,7 @@ void Printer::visit(const Term* t) {
     }
     case TermKind::Float: {
       char buf[detail::kMaxFloatChars];
-      const size_t n = detail::format_float_short(t->cast<FloatTerm>()->value, buf);
+      const size_t n = detail::format_float_short(t.cast<FloatTerm>()->value, buf);
       const size_t off = pool_.size();
       pool_.append(buf, n);
       nodes_[add_leaf(LeafKind::Text, n)].u.off = off;
@@ -587,13 +586,13 @@ void Printer::visit(const Term* t) {
     case TermKind::Fun: {
       // iolist_size of erlang:fun_to_list/1: bytes of the UTF-8 atom texts.
       const size_t start = out_.size();
-      write_fun(t->cast<FunTerm>());
+      write_fun(t.cast<FunTerm>());
       // write_fun wrote each erts byte as a character; count those characters.
       size_t chars = 0;
       for (size_t i = start; i < out_.size(); ++i)
         chars += (static_cast<unsigned char>(out_[i]) & 0xC0) != 0x80;
       out_.resize(start);
-      nodes_[add_leaf(LeafKind::Fun, chars)].u.term = t;
+      nodes_[add_leaf(LeafKind::Fun, chars)].u.term = t.node();
       return;
     }
     case TermKind::String:
@@ -601,18 +600,18 @@ void Printer::visit(const Term* t) {
       visit_list(t);
       return;
     case TermKind::Tuple: {
-      const auto* tu = t->cast<TupleTerm>();
+      const auto* tu = t.cast<TupleTerm>();
       if (tu->size == 0) {
         add_leaf(LeafKind::EmptyTuple, 2);
         return;
       }
-      const bool tagged = tu->size > 1 && tu->elems[0]->kind == TermKind::Atom;
+      const bool tagged = tu->size > 1 && tu->elems()[0].kind() == TermKind::Atom;
       open_node(tagged ? NodeKind::TagTuple : NodeKind::Tuple, MFrame::Tuple, t);
       mframes_.back().stop = tu->size;
       return;
     }
     case TermKind::Map: {
-      const auto* m = t->cast<MapTerm>();
+      const auto* m = t.cast<MapTerm>();
       if (m->size == 0) {
         add_leaf(LeafKind::EmptyMap, 3);
         return;
@@ -626,12 +625,12 @@ void Printer::visit(const Term* t) {
       return;
     }
     case TermKind::Binary:
-      visit_binary(t->cast<BinaryTerm>());
+      visit_binary(t.cast<BinaryTerm>());
       return;
   }
 }
 
-void Printer::visit_list(const Term* t) {
+void Printer::visit_list(TermRef t) {
   if (is_nil(t)) {
     add_leaf(LeafKind::Nil, 2);
     return;
@@ -651,11 +650,11 @@ void Printer::visit_list(const Term* t) {
         }
         continue;
       }
-      if (c.kind == Cell::Tail || c.t->kind != TermKind::Integer) {
+      if (c.kind == Cell::Tail || c.t.kind() != TermKind::Integer) {
         is_string = false;
         break;
       }
-      const auto* i = c.t->cast<IntegerTerm>();
+      const auto* i = c.t.cast<IntegerTerm>();
       if (i->big != nullptr || !printable(i->value)) {
         is_string = false;
         break;
@@ -663,7 +662,7 @@ void Printer::visit_list(const Term* t) {
     }
   }
   if (is_string) {
-    nodes_[add_leaf(LeafKind::String, string_length(t))].u.term = t;
+    nodes_[add_leaf(LeafKind::String, string_length(t))].u.term = t.node();
     return;
   }
   open_node(NodeKind::List, MFrame::List, t);
@@ -672,7 +671,7 @@ void Printer::visit_list(const Term* t) {
 
 // Length of write_string(List) for a printable list: quotes, escapes, and
 // io_lib:chars_length's grapheme count when a character is above 255.
-uint64_t Printer::string_length(const Term* list) {
+uint64_t Printer::string_length(TermRef list) {
   uint64_t len = 2;
   bool wide = false;
   Cells cells(list);
@@ -681,7 +680,7 @@ uint64_t Printer::string_length(const Term* list) {
     if (c.kind == Cell::End)
       break;
     const auto ch =
-        c.kind == Cell::Char ? c.ch : static_cast<uint32_t>(c.t->cast<IntegerTerm>()->value);
+        c.kind == Cell::Char ? c.ch : static_cast<uint32_t>(c.t.cast<IntegerTerm>()->value);
     len += string_escape(ch, '"') != 0 ? 2 : 1;
     wide |= ch > 255;
   }
@@ -695,7 +694,7 @@ uint64_t Printer::string_length(const Term* list) {
     if (c.kind == Cell::End)
       break;
     const auto ch =
-        c.kind == Cell::Char ? c.ch : static_cast<uint32_t>(c.t->cast<IntegerTerm>()->value);
+        c.kind == Cell::Char ? c.ch : static_cast<uint32_t>(c.t.cast<IntegerTerm>()->value);
     const char e = string_escape(ch, '"');
     if (e != 0) {
       cps_.push_back('\\');
@@ -860,14 +859,14 @@ void Printer::put_char(uint32_t c, uint32_t quote) {
   }
 }
 
-void Printer::write_string_body(const Term* list) {
+void Printer::write_string_body(TermRef list) {
   Cells cells(list);
   for (;;) {
     const Cell c = cells.next();
     if (c.kind == Cell::End)
       break;
     const auto ch =
-        c.kind == Cell::Char ? c.ch : static_cast<uint32_t>(c.t->cast<IntegerTerm>()->value);
+        c.kind == Cell::Char ? c.ch : static_cast<uint32_t>(c.t.cast<IntegerTerm>()->value);
     if (ch >= 32 && ch < 127 && ch != '"' && ch != '\\')
       out_.push_back(static_cast<char>(ch));
     else
@@ -996,7 +995,7 @@ void Printer::write_leaf(uint32_t idx) {
   const Node& n = nodes_[idx];
   switch (n.leaf) {
     case LeafKind::Atom: {
-      const AtomText& at = atoms_[n.u.term->cast<AtomTerm>()->atom.id];
+      const AtomText& at = atoms_[static_cast<size_t>(n.u.ival)];
       out_.append(at.direct != nullptr ? at.direct : pool_.data() + at.off, at.size);
       return;
     }
@@ -1354,7 +1353,7 @@ template <bool Dry> bool Printer::layout(uint32_t root, int64_t col, int64_t tin
 }
 
 // io_lib_pretty:print/9 for the default options.
-void Printer::print(const Term* t, int64_t col) {
+void Printer::print(TermRef t, int64_t col) {
   if (col < 1)
     col = 1;
   measure(t);
@@ -1401,7 +1400,7 @@ void to_latin1(std::string& out, size_t from) {
 
 void print_term(std::string& out,
                 const ast::Document& doc,
-                const ast::Term* term,
+                ast::TermRef term,
                 const PrintOptions& options) {
   Printer p(doc, options, out);
   p.print(term, 1);
@@ -1410,8 +1409,11 @@ void print_term(std::string& out,
 namespace {
 
 /// Appends one term as `~tp` (or `~p`); false when the output passed `limit`.
-bool print_one(std::string& out, const ast::Document& doc, const ast::Term* term,
-               const PrintOptions& options, size_t limit) {
+bool print_one(std::string& out,
+               const ast::Document& doc,
+               ast::TermRef term,
+               const PrintOptions& options,
+               size_t limit) {
   Printer p(doc, options, out);
   p.set_limit(limit);
   p.print(term, 1);
@@ -1433,7 +1435,7 @@ bool print_document(std::string& out, const ast::Document& doc, const PrintOptio
     Printer p(doc, options, out);
     p.set_limit(limit);
     p.reserve(limit != 0 ? std::min<size_t>(doc.source.size(), limit) : doc.source.size());
-    for (const ast::Term* t : doc.terms) {
+    for (ast::TermRef t : doc.terms) {
       p.print(t, 1);
       out.append(".\n");
       if (p.overflowed())
@@ -1454,7 +1456,7 @@ bool print_document(std::string& out, const ast::Document& doc, const PrintOptio
   PrintOptions narrow = options;
   narrow.unicode = false;
   std::string one;
-  for (const ast::Term* t : doc.terms) {
+  for (ast::TermRef t : doc.terms) {
     one.clear();
     if (!print_one(one, doc, t, options, limit))
       return false;

@@ -16,6 +16,7 @@ namespace {
 using namespace relupkit;
 using ast::Document;
 using ast::Term;
+using ast::TermRef;
 
 std::unique_ptr<Document> parse_ok(std::string_view text) {
   auto r = grammar::parse_document(SourceBuffer("t", text));
@@ -31,7 +32,7 @@ Err parse_err(std::string_view text) {
   return r.ok() ? Err{} : r.error();
 }
 
-std::string dump(const Document& doc, const Term* t) {
+std::string dump(const Document& doc, TermRef t) {
   std::string out;
   test::dump(out, doc, t);
   return out;
@@ -41,52 +42,52 @@ std::string_view slice(const Document& doc, Span s) {
   return doc.source.text().substr(s.begin, s.end - s.begin);
 }
 
-const Term* only_term(const Document& doc) {
+TermRef only_term(const Document& doc) {
   EXPECT_EQ(doc.terms.size(), 1u);
   return doc.terms.empty() ? nullptr : doc.terms[0];
 }
 
 TEST(GrammarAst, BuildsEveryKind) {
   auto doc = parse_ok("{a, 'B c', 42, -7, 1.5, \"hi\", <<1,2>>, [x|y], #{k => v}, fun m:f/2, $z}.");
-  const auto* t = only_term(*doc)->cast<ast::TupleTerm>();
+  const auto* t = only_term(*doc).cast<ast::TupleTerm>();
   ASSERT_EQ(t->size, 11u);
-  EXPECT_TRUE(t->elems[0]->is<ast::AtomTerm>());
-  EXPECT_EQ(doc->atoms.text(t->elems[1]->cast<ast::AtomTerm>()->atom), "B c");
-  EXPECT_EQ(t->elems[2]->cast<ast::IntegerTerm>()->value, 42);
-  EXPECT_EQ(t->elems[3]->cast<ast::IntegerTerm>()->value, -7);
-  EXPECT_EQ(t->elems[4]->cast<ast::FloatTerm>()->value, 1.5);
-  EXPECT_EQ(t->elems[5]->cast<ast::StringTerm>()->text(), "hi");
-  EXPECT_EQ(t->elems[6]->cast<ast::BinaryTerm>()->bits, 16u);
-  const auto* l = t->elems[7]->cast<ast::ListTerm>();
+  EXPECT_TRUE(t->elems()[0].is<ast::AtomTerm>());
+  EXPECT_EQ(doc->atoms.text(t->elems()[1].atom()), "B c");
+  EXPECT_EQ(t->elems()[2].cast<ast::IntegerTerm>()->value, 42);
+  EXPECT_EQ(t->elems()[3].cast<ast::IntegerTerm>()->value, -7);
+  EXPECT_EQ(t->elems()[4].cast<ast::FloatTerm>()->value, 1.5);
+  EXPECT_EQ(t->elems()[5].cast<ast::StringTerm>()->text(), "hi");
+  EXPECT_EQ(t->elems()[6].cast<ast::BinaryTerm>()->bits, 16u);
+  const auto* l = t->elems()[7].cast<ast::ListTerm>();
   EXPECT_EQ(l->size, 1u);
-  ASSERT_NE(l->tail, nullptr);
-  EXPECT_TRUE(l->tail->is<ast::AtomTerm>());
-  EXPECT_EQ(t->elems[8]->cast<ast::MapTerm>()->size, 1u);
-  const auto* f = t->elems[9]->cast<ast::FunTerm>();
+  ASSERT_TRUE(l->tail);
+  EXPECT_TRUE(l->tail.is<ast::AtomTerm>());
+  EXPECT_EQ(t->elems()[8].cast<ast::MapTerm>()->size, 1u);
+  const auto* f = t->elems()[9].cast<ast::FunTerm>();
   EXPECT_EQ(doc->atoms.text(f->module), "m");
   EXPECT_EQ(doc->atoms.text(f->function), "f");
   EXPECT_EQ(f->arity, 2u);
-  EXPECT_EQ(t->elems[10]->cast<ast::IntegerTerm>()->value, 'z');
+  EXPECT_EQ(t->elems()[10].cast<ast::IntegerTerm>()->value, 'z');
 }
 
 TEST(GrammarAst, EmptyContainers) {
   auto doc = parse_ok("{}. []. #{}. <<>>. \"\".");
   ASSERT_EQ(doc->terms.size(), 5u);
-  EXPECT_EQ(doc->terms[0]->cast<ast::TupleTerm>()->size, 0u);
-  const auto* l = doc->terms[1]->cast<ast::ListTerm>();
+  EXPECT_EQ(doc->terms[0].cast<ast::TupleTerm>()->size, 0u);
+  const auto* l = doc->terms[1].cast<ast::ListTerm>();
   EXPECT_EQ(l->size, 0u);
-  EXPECT_EQ(l->tail, nullptr);
-  EXPECT_EQ(doc->terms[2]->cast<ast::MapTerm>()->size, 0u);
-  EXPECT_EQ(doc->terms[3]->cast<ast::BinaryTerm>()->bits, 0u);
-  const auto* s = doc->terms[4]->cast<ast::StringTerm>();
+  EXPECT_FALSE(l->tail);
+  EXPECT_EQ(doc->terms[2].cast<ast::MapTerm>()->size, 0u);
+  EXPECT_EQ(doc->terms[3].cast<ast::BinaryTerm>()->bits, 0u);
+  const auto* s = doc->terms[4].cast<ast::StringTerm>();
   EXPECT_EQ(s->bytes, 0u);
   EXPECT_EQ(s->length, 0u);
 }
 
 TEST(GrammarAst, AtomsAreInterned) {
   auto doc = parse_ok("[ok, 'ok', ok@x, 'ok'].");
-  const auto* l = only_term(*doc)->cast<ast::ListTerm>();
-  const auto atom = [&](uint32_t i) { return l->elems[i]->cast<ast::AtomTerm>()->atom; };
+  const auto* l = only_term(*doc).cast<ast::ListTerm>();
+  const auto atom = [&](uint32_t i) { return l->elems()[i].atom(); };
   EXPECT_EQ(atom(0), atom(1));
   EXPECT_EQ(atom(1), atom(3));
   EXPECT_NE(atom(0), atom(2));
@@ -95,17 +96,17 @@ TEST(GrammarAst, AtomsAreInterned) {
 TEST(GrammarAst, KeepsTheSourceShape) {
   // `[a|[b]]` stays a list with a list tail; duplicate map keys stay.
   auto doc = parse_ok("[a|[b]]. #{1 => 2, 1 => 3}. [a|\"bc\"].");
-  const auto* l = doc->terms[0]->cast<ast::ListTerm>();
+  const auto* l = doc->terms[0].cast<ast::ListTerm>();
   EXPECT_EQ(l->size, 1u);
-  ASSERT_NE(l->tail, nullptr);
-  EXPECT_TRUE(l->tail->is<ast::ListTerm>());
-  EXPECT_EQ(doc->terms[1]->cast<ast::MapTerm>()->size, 2u);
-  EXPECT_TRUE(doc->terms[2]->cast<ast::ListTerm>()->tail->is<ast::StringTerm>());
+  ASSERT_TRUE(l->tail);
+  EXPECT_TRUE(l->tail.is<ast::ListTerm>());
+  EXPECT_EQ(doc->terms[1].cast<ast::MapTerm>()->size, 2u);
+  EXPECT_TRUE(doc->terms[2].cast<ast::ListTerm>()->tail.is<ast::StringTerm>());
 }
 
 TEST(GrammarAst, StringsConcatenateAndUnescape) {
   auto doc = parse_ok("\"a\\n\" %c\n \"\\x{3b1}\" \"\".");
-  const auto* s = only_term(*doc)->cast<ast::StringTerm>();
+  const auto* s = only_term(*doc).cast<ast::StringTerm>();
   EXPECT_EQ(s->text(), "a\n\xce\xb1");
   EXPECT_EQ(s->length, 3u);
   EXPECT_EQ(s->bytes, 4u);
@@ -121,12 +122,12 @@ TEST(GrammarAst, Escapes) {
 TEST(GrammarAst, IntegersOfAnySize) {
   auto doc = parse_ok("[9223372036854775807, 9223372036854775808, -9223372036854775808, "
                       "-9223372036854775809, 16#FFFFFFFFFFFFFFFFFFFF, 1_000, 36#zz, 2#1010].");
-  const auto* l = only_term(*doc)->cast<ast::ListTerm>();
-  const auto* i0 = l->elems[0]->cast<ast::IntegerTerm>();
+  const auto* l = only_term(*doc).cast<ast::ListTerm>();
+  const auto* i0 = l->elems()[0].cast<ast::IntegerTerm>();
   EXPECT_EQ(i0->big, nullptr);
   EXPECT_EQ(i0->value, INT64_MAX);
-  EXPECT_NE(l->elems[1]->cast<ast::IntegerTerm>()->big, nullptr);
-  const auto* i2 = l->elems[2]->cast<ast::IntegerTerm>();
+  EXPECT_NE(l->elems()[1].cast<ast::IntegerTerm>()->big, nullptr);
+  const auto* i2 = l->elems()[2].cast<ast::IntegerTerm>();
   EXPECT_EQ(i2->big, nullptr);
   EXPECT_EQ(i2->value, INT64_MIN);
   EXPECT_EQ(dump(*doc, l), "[9223372036854775807,9223372036854775808,-9223372036854775808,"
@@ -135,28 +136,28 @@ TEST(GrammarAst, IntegersOfAnySize) {
 
 TEST(GrammarAst, FloatsAndNegativeZero) {
   auto doc = parse_ok("[-0.0, -0, 1.0e-400, 1.5E-3].");
-  const auto* l = only_term(*doc)->cast<ast::ListTerm>();
-  const double nz = l->elems[0]->cast<ast::FloatTerm>()->value;
+  const auto* l = only_term(*doc).cast<ast::ListTerm>();
+  const double nz = l->elems()[0].cast<ast::FloatTerm>()->value;
   EXPECT_EQ(nz, 0.0);
   EXPECT_TRUE(std::signbit(nz));
-  EXPECT_EQ(l->elems[1]->cast<ast::IntegerTerm>()->value, 0);
-  EXPECT_EQ(l->elems[2]->cast<ast::FloatTerm>()->value, 0.0);
-  EXPECT_EQ(l->elems[3]->cast<ast::FloatTerm>()->value, 1.5e-3);
+  EXPECT_EQ(l->elems()[1].cast<ast::IntegerTerm>()->value, 0);
+  EXPECT_EQ(l->elems()[2].cast<ast::FloatTerm>()->value, 0.0);
+  EXPECT_EQ(l->elems()[3].cast<ast::FloatTerm>()->value, 1.5e-3);
 }
 
 TEST(GrammarAst, SignedLiteralSpanAndFlags) {
   const std::string_view text = "[- 5, -(6), +$a, -(((7))), 8, $b, -16#ff].";
   auto doc = parse_ok(text);
-  const auto* l = only_term(*doc)->cast<ast::ListTerm>();
-  EXPECT_EQ(slice(*doc, l->elems[0]->span), "- 5");
-  EXPECT_EQ(slice(*doc, l->elems[1]->span), "-(6"); // from the sign to the end of the number
-  EXPECT_EQ(slice(*doc, l->elems[2]->span), "+$a");
-  EXPECT_EQ(slice(*doc, l->elems[3]->span), "-(((7");
-  EXPECT_EQ(slice(*doc, l->elems[6]->span), "-16#ff");
-  EXPECT_EQ(l->elems[0]->flags, 1);     // signed
-  EXPECT_EQ(l->elems[2]->flags, 1 | 2); // signed char
-  EXPECT_EQ(l->elems[4]->flags, 0);
-  EXPECT_EQ(l->elems[5]->flags, 2); // char
+  const auto* l = only_term(*doc).cast<ast::ListTerm>();
+  EXPECT_EQ(slice(*doc, l->elems()[0].span()), "- 5");
+  EXPECT_EQ(slice(*doc, l->elems()[1].span()), "-(6"); // from the sign to the end of the number
+  EXPECT_EQ(slice(*doc, l->elems()[2].span()), "+$a");
+  EXPECT_EQ(slice(*doc, l->elems()[3].span()), "-(((7");
+  EXPECT_EQ(slice(*doc, l->elems()[6].span()), "-16#ff");
+  EXPECT_EQ(l->elems()[0].flags(), 1);     // signed
+  EXPECT_EQ(l->elems()[2].flags(), 1 | 2); // signed char
+  EXPECT_EQ(l->elems()[4].flags(), 0);
+  EXPECT_EQ(l->elems()[5].flags(), 2); // char
   EXPECT_EQ(dump(*doc, l), "[-5,-6,97,-7,8,98,-255]");
 }
 
@@ -164,16 +165,16 @@ TEST(GrammarAst, Spans) {
   const std::string_view text =
       "{ok, \"a\" %c\n \"b\", [1 | 2], #{k => v}, <<1>>, fun m:f/0, 'q', (x)}.";
   auto doc = parse_ok(text);
-  const auto* t = only_term(*doc)->cast<ast::TupleTerm>();
+  const auto* t = only_term(*doc).cast<ast::TupleTerm>();
   EXPECT_EQ(slice(*doc, t->span), text.substr(0, text.size() - 1));
-  EXPECT_EQ(slice(*doc, t->elems[0]->span), "ok");
-  EXPECT_EQ(slice(*doc, t->elems[1]->span), "\"a\" %c\n \"b\"");
-  EXPECT_EQ(slice(*doc, t->elems[2]->span), "[1 | 2]");
-  EXPECT_EQ(slice(*doc, t->elems[3]->span), "#{k => v}");
-  EXPECT_EQ(slice(*doc, t->elems[4]->span), "<<1>>");
-  EXPECT_EQ(slice(*doc, t->elems[5]->span), "fun m:f/0");
-  EXPECT_EQ(slice(*doc, t->elems[6]->span), "'q'");
-  EXPECT_EQ(slice(*doc, t->elems[7]->span), "x"); // parentheses make no node
+  EXPECT_EQ(slice(*doc, t->elems()[0].span()), "ok");
+  EXPECT_EQ(slice(*doc, t->elems()[1].span()), "\"a\" %c\n \"b\"");
+  EXPECT_EQ(slice(*doc, t->elems()[2].span()), "[1 | 2]");
+  EXPECT_EQ(slice(*doc, t->elems()[3].span()), "#{k => v}");
+  EXPECT_EQ(slice(*doc, t->elems()[4].span()), "<<1>>");
+  EXPECT_EQ(slice(*doc, t->elems()[5].span()), "fun m:f/0");
+  EXPECT_EQ(slice(*doc, t->elems()[6].span()), "'q'");
+  EXPECT_EQ(slice(*doc, t->elems()[7].span()), "x"); // parentheses make no node
 }
 
 TEST(GrammarAst, ErrorSpansStayInsideTheFile) {
@@ -246,12 +247,12 @@ TEST(GrammarAst, CodingLine) {
 TEST(GrammarAst, Latin1SpansAreOriginalOffsets) {
   const std::string_view text = "%% coding: latin-1\n{'\xe9\xe9', \"\xff\", \xe9t\xe9}. % \xe9";
   auto doc = parse_ok(text);
-  const auto* t = only_term(*doc)->cast<ast::TupleTerm>();
-  EXPECT_EQ(slice(*doc, t->elems[0]->span), "'\xe9\xe9'");
-  EXPECT_EQ(doc->atoms.text(t->elems[0]->cast<ast::AtomTerm>()->atom), "\xc3\xa9\xc3\xa9");
-  EXPECT_EQ(slice(*doc, t->elems[1]->span), "\"\xff\"");
-  EXPECT_EQ(t->elems[1]->cast<ast::StringTerm>()->text(), "\xc3\xbf");
-  EXPECT_EQ(slice(*doc, t->elems[2]->span), "\xe9t\xe9");
+  const auto* t = only_term(*doc).cast<ast::TupleTerm>();
+  EXPECT_EQ(slice(*doc, t->elems()[0].span()), "'\xe9\xe9'");
+  EXPECT_EQ(doc->atoms.text(t->elems()[0].atom()), "\xc3\xa9\xc3\xa9");
+  EXPECT_EQ(slice(*doc, t->elems()[1].span()), "\"\xff\"");
+  EXPECT_EQ(t->elems()[1].cast<ast::StringTerm>()->text(), "\xc3\xbf");
+  EXPECT_EQ(slice(*doc, t->elems()[2].span()), "\xe9t\xe9");
   ASSERT_EQ(doc->comments.size(), 2u);
   EXPECT_EQ(slice(*doc, doc->comments[1]), "% \xe9");
 }
@@ -266,7 +267,7 @@ TEST(GrammarAst, Binaries) {
 
 TEST(GrammarAst, Funs) {
   auto doc = parse_ok("fun 'a b':'c'/255.");
-  const auto* f = only_term(*doc)->cast<ast::FunTerm>();
+  const auto* f = only_term(*doc).cast<ast::FunTerm>();
   EXPECT_EQ(doc->atoms.text(f->module), "a b");
   EXPECT_EQ(f->arity, 255u);
 }
@@ -369,7 +370,7 @@ TEST(GrammarAst, LongFlatInputsDoNotRecurse) {
     s += "a,";
   s += "\"x\" \"y\"].";
   auto doc = parse_ok(s);
-  EXPECT_EQ(only_term(*doc)->cast<ast::ListTerm>()->size, 200001u);
+  EXPECT_EQ(only_term(*doc).cast<ast::ListTerm>()->size, 200001u);
 }
 
 } // namespace

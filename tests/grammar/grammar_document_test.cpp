@@ -31,7 +31,7 @@ std::string read_with_grammar(std::string_view input) {
   if (!doc.ok())
     return "error";
   std::string out = "ok";
-  for (const ast::Term* t : (*doc)->terms) {
+  for (ast::TermRef t : (*doc)->terms) {
     out += '\n';
     test::dump(out, **doc, t);
   }

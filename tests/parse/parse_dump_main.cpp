@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
       out = "error\n" + parse::format_parse_error(copy, doc.error()) + "\n";
     } else {
       out = "ok\n";
-      for (const ast::Term* t : (*doc)->terms) {
+      for (ast::TermRef t : (*doc)->terms) {
         test::dump(out, **doc, t);
         out += '\n';
       }

@@ -24,7 +24,7 @@ Parsed parse(std::string_view input) {
   if (!r.ok())
     return {false, parse::format_parse_error(copy, r.error()), nullptr};
   std::string out;
-  for (const ast::Term* t : (*r)->terms) {
+  for (ast::TermRef t : (*r)->terms) {
     if (!out.empty())
       out += ';';
     test::dump(out, **r, t);
@@ -131,7 +131,8 @@ TEST(TermParser, LimitsIntegerLiterals) {
   EXPECT_TRUE(ok.ok) << ok.text.substr(0, 200);
   Parsed big = parse(std::string(160000, '9') + ".");
   ASSERT_FALSE(big.ok);
-  EXPECT_EQ(big.text.rfind("t.erl:1:1: error: integer too large: 160000 digits", 0), 0u) << big.text;
+  EXPECT_EQ(big.text.rfind("t.erl:1:1: error: integer too large: 160000 digits", 0), 0u)
+      << big.text;
   Parsed hex = parse("16#" + std::string(140000, 'f') + ".");
   ASSERT_FALSE(hex.ok);
   EXPECT_NE(hex.text.find("integer too large"), std::string::npos) << hex.text;
@@ -170,17 +171,17 @@ TEST(TermParser, AtomLengthLimitCountsCharacters) {
 TEST(TermParser, SpansCoverNodes) {
   Parsed p = parse("  {foo, - 5, \"a\" \"b\"}.");
   ASSERT_TRUE(p.ok);
-  const ast::Term* t = p.doc->terms[0];
-  EXPECT_EQ(t->span.begin, 2u);
-  EXPECT_EQ(t->span.end, 21u);
-  const auto* tu = t->cast<ast::TupleTerm>();
+  ast::TermRef t = p.doc->terms[0];
+  EXPECT_EQ(t.span().begin, 2u);
+  EXPECT_EQ(t.span().end, 21u);
+  const auto* tu = t.cast<ast::TupleTerm>();
   ASSERT_EQ(tu->size, 3u);
-  EXPECT_EQ(tu->elems[0]->span.begin, 3u);
-  EXPECT_EQ(tu->elems[0]->span.end, 6u);
-  EXPECT_EQ(tu->elems[1]->span.begin, 8u);
-  EXPECT_EQ(tu->elems[1]->span.end, 11u);
-  EXPECT_EQ(tu->elems[2]->span.begin, 13u);
-  EXPECT_EQ(tu->elems[2]->span.end, 20u);
+  EXPECT_EQ(tu->elems()[0].span().begin, 3u);
+  EXPECT_EQ(tu->elems()[0].span().end, 6u);
+  EXPECT_EQ(tu->elems()[1].span().begin, 8u);
+  EXPECT_EQ(tu->elems()[1].span().end, 11u);
+  EXPECT_EQ(tu->elems()[2].span().begin, 13u);
+  EXPECT_EQ(tu->elems()[2].span().end, 20u);
 }
 
 TEST(TermParser, KeepsCommentsAndCodingLine) {
@@ -210,13 +211,13 @@ TEST(TermParser, ReadsAMillionDeepList) {
   SourceBuffer src("deep", text);
   auto r = parse::parse_document(std::move(src));
   ASSERT_TRUE(r.ok());
-  const ast::Term* t = (*r)->terms[0];
+  ast::TermRef t = (*r)->terms[0];
   int depth = 0;
-  while (const auto* l = t->dyn_cast<ast::ListTerm>()) {
+  while (const auto* l = t.dyn_cast<ast::ListTerm>()) {
     ++depth;
     if (l->size == 0)
       break;
-    t = l->elems[0];
+    t = l->elems()[0];
   }
   EXPECT_EQ(depth, kDepth);
 }
@@ -235,6 +236,66 @@ TEST(TermParser, ColumnsCountCharacters) {
   Parsed p = parse("{'αβγ', X}.");
   ASSERT_FALSE(p.ok);
   EXPECT_EQ(p.text.rfind("t.erl:1:9: error: variable 'X'", 0), 0u) << p.text;
+}
+
+// Most atoms are held in their TermRef; one whose source text is too long for
+// the reference's 11-bit length (here 255 escaped characters, 2552 bytes) or
+// whose id does not fit gets an AtomTerm node. Both read the same.
+TEST(TermParser, AtomsLiveInTheirReferenceUnlessTooLong) {
+  std::string big = "'";
+  for (int i = 0; i < 255; ++i)
+    big += "\\x{10FFFF}";
+  big += "'";
+  const std::string text = "{ok, " + big + ", [x|y]}. z.";
+  const Parsed p = parse(text);
+  ASSERT_TRUE(p.ok) << p.text;
+  const auto* t = p.doc->terms[0].cast<ast::TupleTerm>();
+  ASSERT_EQ(t->size, 3u);
+  const ast::TermRef ok = t->elems()[0], q = t->elems()[1];
+  EXPECT_TRUE(ok.is_immediate());
+  EXPECT_EQ(p.doc->atoms.text(ok.atom()), "ok");
+  EXPECT_EQ(ok.span().begin, 1u);
+  EXPECT_EQ(ok.span().end, 3u);
+  EXPECT_FALSE(q.is_immediate());
+  EXPECT_EQ(q.kind(), ast::TermKind::Atom);
+  EXPECT_EQ(p.doc->atoms.chars(q.atom()), 255u);
+  EXPECT_EQ(q.span().begin, 5u);
+  EXPECT_EQ(q.span().end, 5u + big.size());
+  const auto* l = t->elems()[2].cast<ast::ListTerm>();
+  EXPECT_TRUE(l->elems()[0].is_immediate());
+  EXPECT_TRUE(l->tail.is_immediate()); // an atom tail, rebased from the stack
+  EXPECT_EQ(p.doc->atoms.text(l->tail.atom()), "y");
+  const ast::TermRef z = p.doc->terms[1]; // a bare atom term
+  EXPECT_TRUE(z.is_immediate());
+  EXPECT_EQ(p.doc->atoms.text(z.atom()), "z");
+}
+
+// More atoms than one interning batch, nested at several depths, so that
+// atoms wait on the value stack while their containers close.
+TEST(TermParser, ResolvesAtomsAcrossBatchesAndContainers) {
+  std::string text = "[";
+  for (int i = 0; i < 300; ++i) {
+    const std::string a = "a" + std::to_string(i);
+    text += (i ? ", " : "") + ("{" + a + ", [" + a + "x | " + a + "y], #{" + a + " => k}}");
+  }
+  text += "].";
+  const Parsed p = parse(text);
+  ASSERT_TRUE(p.ok) << p.text;
+  const auto* l = p.doc->terms[0].cast<ast::ListTerm>();
+  ASSERT_EQ(l->size, 300u);
+  for (uint32_t i = 0; i < l->size; ++i) {
+    const std::string a = "a" + std::to_string(i);
+    const auto* t = l->elems()[i].cast<ast::TupleTerm>();
+    EXPECT_EQ(p.doc->atoms.text(t->elems()[0].atom()), a);
+    const auto* inner = t->elems()[1].cast<ast::ListTerm>();
+    EXPECT_EQ(p.doc->atoms.text(inner->elems()[0].atom()), a + "x");
+    EXPECT_EQ(p.doc->atoms.text(inner->tail.atom()), a + "y");
+    const auto* m = t->elems()[2].cast<ast::MapTerm>();
+    EXPECT_EQ(p.doc->atoms.text(m->kv()[0].atom()), a);
+    EXPECT_EQ(p.doc->atoms.text(m->kv()[1].atom()), "k");
+    const Span sp = m->kv()[0].span();
+    EXPECT_EQ(text.substr(sp.begin, sp.end - sp.begin), a);
+  }
 }
 
 } // namespace

@@ -40,20 +40,20 @@ inline void dump_codepoints(std::string& out, std::string_view utf8) {
   }
 }
 
-inline void dump(std::string& out, const ast::Document& doc, const ast::Term* t) {
+inline void dump(std::string& out, const ast::Document& doc, ast::TermRef t) {
   using namespace ast;
-  switch (t->kind) {
+  switch (t.kind()) {
     case TermKind::Atom:
       out += "A(";
-      dump_codepoints(out, doc.atoms.text(t->cast<AtomTerm>()->atom));
+      dump_codepoints(out, doc.atoms.text(t.atom()));
       out += ')';
       return;
     case TermKind::Integer:
-      append_integer(out, *t->cast<IntegerTerm>());
+      append_integer(out, *t.cast<IntegerTerm>());
       return;
     case TermKind::Float: {
       char buf[64];
-      std::snprintf(buf, sizeof buf, "F(%.17e)", t->cast<FloatTerm>()->value);
+      std::snprintf(buf, sizeof buf, "F(%.17e)", t.cast<FloatTerm>()->value);
       out += buf;
       return;
     }
@@ -62,9 +62,9 @@ inline void dump(std::string& out, const ast::Document& doc, const ast::Term* t)
       // Flatten cons cells: elements of lists and strings along the tail chain.
       out += '[';
       bool first = true;
-      const Term* cur = t;
+      TermRef cur = t;
       for (;;) {
-        if (const auto* s = cur->dyn_cast<StringTerm>()) {
+        if (const auto* s = cur.dyn_cast<StringTerm>()) {
           std::string cps;
           dump_codepoints(cps, s->text());
           if (!cps.empty()) {
@@ -76,14 +76,14 @@ inline void dump(std::string& out, const ast::Document& doc, const ast::Term* t)
           cur = nullptr;
           break;
         }
-        if (const auto* l = cur->dyn_cast<ListTerm>()) {
+        if (const auto* l = cur.dyn_cast<ListTerm>()) {
           for (uint32_t i = 0; i < l->size; ++i) {
             if (!first)
               out += ',';
             first = false;
-            dump(out, doc, l->elems[i]);
+            dump(out, doc, l->elems()[i]);
           }
-          if (l->tail == nullptr) {
+          if (l->tail.operator bool() == false) {
             cur = nullptr;
             break;
           }
@@ -100,31 +100,31 @@ inline void dump(std::string& out, const ast::Document& doc, const ast::Term* t)
       return;
     }
     case TermKind::Tuple: {
-      const auto* tu = t->cast<TupleTerm>();
+      const auto* tu = t.cast<TupleTerm>();
       out += '{';
       for (uint32_t i = 0; i < tu->size; ++i) {
         if (i)
           out += ',';
-        dump(out, doc, tu->elems[i]);
+        dump(out, doc, tu->elems()[i]);
       }
       out += '}';
       return;
     }
     case TermKind::Map: {
-      const auto* m = t->cast<MapTerm>();
+      const auto* m = t.cast<MapTerm>();
       out += "#{";
       for (uint32_t i = 0; i < m->size; ++i) {
         if (i)
           out += ',';
-        dump(out, doc, m->kv[2 * i]);
+        dump(out, doc, m->kv()[2 * i]);
         out += "=>";
-        dump(out, doc, m->kv[2 * i + 1]);
+        dump(out, doc, m->kv()[2 * i + 1]);
       }
       out += '}';
       return;
     }
     case TermKind::Binary: {
-      const auto* b = t->cast<BinaryTerm>();
+      const auto* b = t.cast<BinaryTerm>();
       out += "<<";
       for (uint64_t i = 0; i < (b->bits + 7) / 8; ++i) {
         if (i)
@@ -137,7 +137,7 @@ inline void dump(std::string& out, const ast::Document& doc, const ast::Term* t)
       return;
     }
     case TermKind::Fun: {
-      const auto* f = t->cast<FunTerm>();
+      const auto* f = t.cast<FunTerm>();
       out += "fun(A(";
       dump_codepoints(out, doc.atoms.text(f->module));
       out += "),A(";

@@ -78,9 +78,10 @@ void compare(uint64_t seed,
     const std::string got = test::print(*doc, doc->terms[i], options);
     if (got != want[i]) {
       ++failures;
-      const ast::Term* t = doc->terms[i];
+      ast::TermRef t = doc->terms[i];
       ADD_FAILURE() << "term #" << i + 1 << " of " << input.filename().string() << ":\n"
-                    << text.substr(t->span.begin, t->span.end - t->span.begin) << "\nOTP printed:\n"
+                    << text.substr(t.span().begin, t.span().end - t.span().begin)
+                    << "\nOTP printed:\n"
                     << want[i] << "\nrelupkit printed:\n"
                     << got;
     }

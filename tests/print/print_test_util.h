@@ -26,46 +26,48 @@ struct TermBuilder {
       n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
     return n;
   }
-  ast::Term* atom(std::string_view utf8) {
+  /// An atom held in its reference, as the parsers make most atoms.
+  ast::TermRef atom(std::string_view utf8) {
+    return ast::TermRef::immediate(doc.atoms.intern(utf8, count_chars(utf8)), Span{});
+  }
+  /// The same atom behind a node, as the parsers make an atom whose reference
+  /// cannot hold it.
+  ast::TermRef atom_node(std::string_view utf8) {
     return doc.arena.make<ast::AtomTerm>(Span{}, doc.atoms.intern(utf8, count_chars(utf8)));
   }
-  ast::Term* integer(int64_t v) { return doc.arena.make<ast::IntegerTerm>(Span{}, v); }
-  ast::Term* floating(double v) { return doc.arena.make<ast::FloatTerm>(Span{}, v); }
-  ast::Term* string(std::string_view utf8) {
+  ast::TermRef integer(int64_t v) { return doc.arena.make<ast::IntegerTerm>(Span{}, v); }
+  ast::TermRef floating(double v) { return doc.arena.make<ast::FloatTerm>(Span{}, v); }
+  ast::TermRef string(std::string_view utf8) {
     char* p = doc.arena.alloc_array<char>(utf8.size() + 1);
     std::copy(utf8.begin(), utf8.end(), p);
     return doc.arena.make<ast::StringTerm>(Span{}, p, static_cast<uint32_t>(utf8.size()),
                                            count_chars(utf8));
   }
-  ast::Term* binary(std::initializer_list<uint8_t> bytes, uint64_t bits = ~uint64_t(0)) {
+  ast::TermRef binary(std::initializer_list<uint8_t> bytes, uint64_t bits = ~uint64_t(0)) {
     std::vector<uint8_t> v(bytes);
     const uint8_t* d = doc.arena.copy_array(v.data(), v.size());
     return doc.arena.make<ast::BinaryTerm>(Span{}, d, bits == ~uint64_t(0) ? v.size() * 8 : bits);
   }
-  ast::Term* const* array(std::initializer_list<ast::Term*> ts) {
-    std::vector<ast::Term*> v(ts);
-    return doc.arena.copy_array(v.data(), v.size());
+  ast::TermRef list(std::initializer_list<ast::TermRef> elems, ast::TermRef tail = {}) {
+    return ast::ListTerm::make(doc.arena, Span{}, elems.begin(),
+                               static_cast<uint32_t>(elems.size()), tail);
   }
-  ast::Term* list(std::initializer_list<ast::Term*> elems, ast::Term* tail = nullptr) {
-    return doc.arena.make<ast::ListTerm>(Span{}, array(elems), static_cast<uint32_t>(elems.size()),
-                                         tail);
-  }
-  ast::Term* tuple(std::initializer_list<ast::Term*> elems) {
-    return doc.arena.make<ast::TupleTerm>(Span{}, array(elems),
-                                          static_cast<uint32_t>(elems.size()));
+  ast::TermRef tuple(std::initializer_list<ast::TermRef> elems) {
+    return ast::TupleTerm::make(doc.arena, Span{}, elems.begin(),
+                                static_cast<uint32_t>(elems.size()));
   }
   /// kv alternates keys and values.
-  ast::Term* map(std::initializer_list<ast::Term*> kv) {
-    return doc.arena.make<ast::MapTerm>(Span{}, array(kv), static_cast<uint32_t>(kv.size() / 2));
+  ast::TermRef map(std::initializer_list<ast::TermRef> kv) {
+    return ast::MapTerm::make(doc.arena, Span{}, kv.begin(), static_cast<uint32_t>(kv.size() / 2));
   }
-  ast::Term* fun(std::string_view m, std::string_view f, uint32_t arity) {
+  ast::TermRef fun(std::string_view m, std::string_view f, uint32_t arity) {
     return doc.arena.make<ast::FunTerm>(Span{}, doc.atoms.intern(m, count_chars(m)),
                                         doc.atoms.intern(f, count_chars(f)), arity);
   }
 };
 
 inline std::string
-print(const ast::Document& doc, const ast::Term* t, const print::PrintOptions& options = {}) {
+print(const ast::Document& doc, ast::TermRef t, const print::PrintOptions& options = {}) {
   std::string out;
   print::print_term(out, doc, t, options);
   return out;

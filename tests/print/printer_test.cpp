@@ -30,7 +30,7 @@ std::string print_all(std::string_view text, const print::PrintOptions& options)
   if (doc == nullptr)
     return "PARSE ERROR: " + error;
   std::string out;
-  for (const ast::Term* t : doc->terms) {
+  for (ast::TermRef t : doc->terms) {
     print::print_term(out, *doc, t, options);
     out += ".\n";
   }
@@ -287,7 +287,7 @@ TEST(CanonicalPrinter, QuotesAtomsLikeIoLib) {
   ast::Document doc;
   TermBuilder b{doc};
   for (const Row& r : rows) {
-    const ast::Term* t = b.atom(r.text);
+    ast::TermRef t = b.atom(r.text);
     EXPECT_EQ(test::print(doc, t, tp()), r.tp) << "atom " << r.text;
     EXPECT_EQ(test::print(doc, t, p()), r.p) << "atom " << r.text;
   }
@@ -374,7 +374,7 @@ TEST(CanonicalPrinter, PrintsListsByTheirCells) {
 TEST(CanonicalPrinter, PrintsMapsInKeyOrderLastPairWins) {
   ast::Document doc;
   TermBuilder b{doc};
-  const ast::Term* m =
+  ast::TermRef m =
       b.map({b.integer(1), b.atom("a"), b.floating(1.0), b.atom("b"), b.integer(1), b.atom("c"),
              b.atom("k"), b.integer(2), b.floating(0.5), b.atom("d"), b.integer(2), b.atom("e")});
   EXPECT_EQ(test::print(doc, m), "#{1 => c,2 => e,0.5 => d,1.0 => b,k => 2}");
@@ -432,7 +432,7 @@ constexpr int kDeep = 1000000;
 TEST(CanonicalPrinter, PrintsMillionDeepList) {
   ast::Document doc;
   TermBuilder b{doc};
-  ast::Term* t = b.list({});
+  ast::TermRef t = b.list({});
   for (int i = 0; i < kDeep; ++i)
     t = b.list({t});
   const std::string out = test::print(doc, t);
@@ -446,7 +446,7 @@ TEST(CanonicalPrinter, PrintsMillionDeepList) {
 TEST(CanonicalPrinter, PrintsMillionDeepTuple) {
   ast::Document doc;
   TermBuilder b{doc};
-  ast::Term* t = b.tuple({});
+  ast::TermRef t = b.tuple({});
   for (int i = 0; i < kDeep; ++i)
     t = b.tuple({t});
   const std::string out = test::print(doc, t);
@@ -488,7 +488,7 @@ TEST(CanonicalPrinter, PrintsMillionDeepListsWithTails) {
   TermBuilder b{doc};
   // [[[..."x"...]]] where every level is spelled [E|[]] or [E|""]; then a
   // tuple of such a nest and an improper tail, which breaks once.
-  ast::Term* t = b.string("x");
+  ast::TermRef t = b.string("x");
   for (int i = 0; i < kDeep; ++i)
     t = b.list({t}, i % 2 == 0 ? b.list({}) : b.string(""));
   const std::string out = test::print(doc, t);
@@ -505,7 +505,7 @@ TEST(CanonicalPrinter, PrintsDeepMapNest) {
   constexpr int kDepth = 2000;
   ast::Document doc;
   TermBuilder b{doc};
-  ast::Term* t = b.map({});
+  ast::TermRef t = b.map({});
   for (int i = 0; i < kDepth; ++i)
     t = b.map({b.atom("a"), t});
   const std::string out = test::print(doc, t);
@@ -527,8 +527,8 @@ TEST(CanonicalPrinter, PrintsMapsWithDeepKeys) {
   // Sorting the keys compares two million-deep lists.
   ast::Document doc;
   TermBuilder b{doc};
-  ast::Term* x = b.atom("x");
-  ast::Term* y = b.atom("y");
+  ast::TermRef x = b.atom("x");
+  ast::TermRef y = b.atom("y");
   for (int i = 0; i < kDeep; ++i) {
     x = b.list({x});
     y = b.list({y});

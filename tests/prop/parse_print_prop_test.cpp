@@ -42,7 +42,7 @@ Result<std::unique_ptr<ast::Document>> read_hand(std::string_view text) {
 
 std::vector<std::string> dumps(const ast::Document& doc) {
   std::vector<std::string> out;
-  for (const ast::Term* t : doc.terms) {
+  for (ast::TermRef t : doc.terms) {
     out.emplace_back();
     test::dump(out.back(), doc, t);
   }
@@ -55,9 +55,9 @@ std::vector<std::string> dumps(const ast::Document& doc) {
 void sorted_dump(std::string& out,
                  const ast::Document& doc,
                  ast::TermComparator& cmp,
-                 const ast::Term* t) {
+                 ast::TermRef t) {
   using namespace ast;
-  if (const auto* m = t->dyn_cast<MapTerm>()) {
+  if (const auto* m = t.dyn_cast<MapTerm>()) {
     out += "#{";
     bool first = true;
     for (const MapEntry& e : cmp.sorted_entries(*m)) {
@@ -71,23 +71,23 @@ void sorted_dump(std::string& out,
     out += '}';
     return;
   }
-  if (const auto* tu = t->dyn_cast<TupleTerm>()) {
+  if (const auto* tu = t.dyn_cast<TupleTerm>()) {
     out += '{';
     for (uint32_t i = 0; i < tu->size; ++i) {
       if (i)
         out += ',';
-      sorted_dump(out, doc, cmp, tu->elems[i]);
+      sorted_dump(out, doc, cmp, tu->elems()[i]);
     }
     out += '}';
     return;
   }
-  if (const auto* l = t->dyn_cast<ListTerm>()) {
+  if (const auto* l = t.dyn_cast<ListTerm>()) {
     // Elements along the tail chain, as test::dump flattens them.
     out += '[';
     bool first = true;
-    const Term* cur = l;
+    TermRef cur = l;
     while (cur != nullptr) {
-      if (const auto* s = cur->dyn_cast<StringTerm>()) {
+      if (const auto* s = cur.dyn_cast<StringTerm>()) {
         std::string cps;
         test::dump_codepoints(cps, s->text());
         if (!cps.empty()) {
@@ -96,11 +96,11 @@ void sorted_dump(std::string& out,
           first = false;
         }
         cur = nullptr;
-      } else if (const auto* cell = cur->dyn_cast<ListTerm>()) {
+      } else if (const auto* cell = cur.dyn_cast<ListTerm>()) {
         for (uint32_t i = 0; i < cell->size; ++i) {
           out += first ? "" : ",";
           first = false;
-          sorted_dump(out, doc, cmp, cell->elems[i]);
+          sorted_dump(out, doc, cmp, cell->elems()[i]);
         }
         cur = cell->tail;
       } else {
@@ -118,7 +118,7 @@ void sorted_dump(std::string& out,
 std::vector<std::string> sorted_dumps(const ast::Document& doc) {
   ast::TermComparator cmp(doc.atoms);
   std::vector<std::string> out;
-  for (const ast::Term* t : doc.terms) {
+  for (ast::TermRef t : doc.terms) {
     out.emplace_back();
     sorted_dump(out.back(), doc, cmp, t);
   }

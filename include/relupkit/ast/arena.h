@@ -42,6 +42,20 @@ public:
     return new (allocate(sizeof(T), alignof(T))) T(std::forward<Args>(args)...);
   }
 
+  /// Constructs a T followed in memory by a copy of the `n` objects at `src`
+  /// (the node's inline children; `sizeof(T)` must be a multiple of `alignof(R)`).
+  template <typename T, typename R, typename... Args>
+  T* make_with_refs(const R* src, size_t n, Args&&... args) {
+    static_assert(std::is_trivially_destructible_v<T>, "arena objects are never destroyed");
+    static_assert(std::is_trivially_copyable_v<R> && sizeof(T) % alignof(R) == 0);
+    void* p =
+        allocate(sizeof(T) + sizeof(R) * n, alignof(T) > alignof(R) ? alignof(T) : alignof(R));
+    T* node = new (p) T(std::forward<Args>(args)...);
+    if (n != 0)
+      std::memcpy(static_cast<char*>(p) + sizeof(T), src, sizeof(R) * n);
+    return node;
+  }
+
   /// Copies `n` objects into the arena and returns the copy (nullptr when n == 0).
   template <typename T> T* copy_array(const T* src, size_t n) {
     static_assert(std::is_trivially_copyable_v<T>);

@@ -22,7 +22,7 @@ enum class CompareMode : uint8_t {
 };
 
 /// One key/value pair of a map, as OTP holds it.
-using MapEntry = std::pair<const Term*, const Term*>;
+using MapEntry = std::pair<TermRef, TermRef>;
 
 /// Compares terms in Erlang's term order and orders map pairs, caching the
 /// sorted pairs of every map it has seen (so printing or comparing a whole
@@ -41,7 +41,7 @@ public:
 
   /// -1, 0 or 1 as `a` sorts before, equal to or after `b`: `number < atom <
   /// fun < tuple < map < [] < list < bitstring`.
-  int compare(const Term* a, const Term* b, CompareMode mode = CompareMode::Standard);
+  int compare(TermRef a, TermRef b, CompareMode mode = CompareMode::Standard);
 
   /// The pairs of `m` after "last key wins" (duplicates by `=:=`; the last
   /// pair's key and value are kept, as `maps:from_list/1` does), sorted in
@@ -65,11 +65,11 @@ private:
 
 /// Compares two terms in Erlang's term order; returns -1, 0 or 1.
 int compare_terms(const AtomTable& atoms,
-                  const Term* a,
-                  const Term* b,
+                  TermRef a,
+                  TermRef b,
                   CompareMode mode = CompareMode::Standard);
 
 /// `A =:= B`.
-bool exactly_equal(const AtomTable& atoms, const Term* a, const Term* b);
+bool exactly_equal(const AtomTable& atoms, TermRef a, TermRef b);
 
 } // namespace relupkit::ast

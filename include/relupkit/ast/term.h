@@ -62,11 +62,84 @@ protected:
   Term(TermKind k, Span s) : kind(k), span(s) {}
 };
 
+/// An atom that could not be held in a TermRef (see TermRef::fits_immediate).
 struct AtomTerm : Term {
   static constexpr TermKind kind_v = TermKind::Atom;
   Atom atom;
   AtomTerm(Span s, Atom a) : Term(kind_v, s), atom(a) {}
 };
+
+/// A reference to a term: a child of a container, a top-level term.
+///
+/// Most atoms (1.2 M of the 2 M terms of a 20 MB relup) are held in the
+/// reference itself, with no node behind them: bit 0 set, then the atom id
+/// (20 bits), the span's begin (32 bits) and its length (11 bits). Every other
+/// term, and an atom whose id, begin or length does not fit, is a pointer to its
+/// node (nodes are at least 4-aligned, so bit 0 is clear). Read a reference
+/// through kind(), span(), atom() and cast<T>(), never by the node alone.
+class TermRef {
+public:
+  constexpr TermRef() = default;
+  TermRef(const Term* node) : bits_(reinterpret_cast<uintptr_t>(node)) {} // NOLINT: implicit
+
+  /// True when `a` written at `s` can be held in the reference itself.
+  static constexpr bool fits_immediate(Atom a, Span s) {
+    return a.id < (uint32_t{1} << kIdBits) && s.end - s.begin < (uint32_t{1} << kLenBits);
+  }
+  /// An immediate atom; requires fits_immediate(a, s).
+  static constexpr TermRef immediate(Atom a, Span s) {
+    return TermRef(uint64_t{1} | uint64_t{a.id} << 1 | uint64_t{s.begin} << kBeginShift |
+                   uint64_t{s.end - s.begin} << kLenShift);
+  }
+
+  explicit operator bool() const { return bits_ != 0; }
+  bool is_immediate() const { return (bits_ & 1) != 0; }
+  /// The node behind the reference; null for an immediate atom.
+  const Term* node() const {
+    return is_immediate() ? nullptr : reinterpret_cast<const Term*>(bits_);
+  }
+
+  TermKind kind() const { return is_immediate() ? TermKind::Atom : node_()->kind; }
+  Span span() const {
+    if (is_immediate()) {
+      const auto begin = static_cast<uint32_t>(bits_ >> kBeginShift);
+      return Span{begin, begin + static_cast<uint32_t>(bits_ >> kLenShift)};
+    }
+    return node_()->span;
+  }
+  /// Term::flags of the node (0 for an immediate atom).
+  uint8_t flags() const { return is_immediate() ? 0 : node_()->flags; }
+  /// The atom; requires kind() == TermKind::Atom.
+  Atom atom() const {
+    if (is_immediate())
+      return Atom{static_cast<uint32_t>(bits_ >> 1) & ((uint32_t{1} << kIdBits) - 1)};
+    return static_cast<const AtomTerm*>(node_())->atom;
+  }
+
+  template <typename T> bool is() const { return kind() == T::kind_v; }
+  /// The node as a T; requires is<T>(). Not for atoms: use atom().
+  template <typename T> const T* cast() const {
+    static_assert(!std::is_same_v<T, AtomTerm>, "atoms may be immediate: use atom()");
+    return static_cast<const T*>(node_());
+  }
+  template <typename T> const T* dyn_cast() const { return is<T>() ? cast<T>() : nullptr; }
+
+  /// The raw bits (for hashing and identity).
+  uint64_t bits() const { return bits_; }
+  friend bool operator==(TermRef a, TermRef b) { return a.bits_ == b.bits_; }
+  friend bool operator!=(TermRef a, TermRef b) { return a.bits_ != b.bits_; }
+
+private:
+  explicit constexpr TermRef(uint64_t bits) : bits_(bits) {}
+  const Term* node_() const { return reinterpret_cast<const Term*>(bits_); }
+
+  static constexpr int kIdBits = 20;
+  static constexpr int kBeginShift = 1 + kIdBits;
+  static constexpr int kLenShift = kBeginShift + 32;
+  static constexpr int kLenBits = 64 - kLenShift;
+  uint64_t bits_ = 0;
+};
+static_assert(sizeof(TermRef) == 8 && std::is_trivially_copyable_v<TermRef>);
 
 /// Magnitude of an integer that does not fit in int64_t.
 struct BigInt {
@@ -108,31 +181,45 @@ struct BinaryTerm : Term {
   BinaryTerm(Span s, const uint8_t* d, uint64_t b) : Term(kind_v, s), data(d), bits(b) {}
 };
 
-struct TupleTerm : Term {
+/// `{E1, ..., En}`. The element references follow the node in memory.
+struct alignas(8) TupleTerm : Term {
   static constexpr TermKind kind_v = TermKind::Tuple;
   uint32_t size;
-  Term* const* elems;
-  TupleTerm(Span s, Term* const* e, uint32_t n) : Term(kind_v, s), size(n), elems(e) {}
+  const TermRef* elems() const { return reinterpret_cast<const TermRef*>(this + 1); }
+  /// A tuple of `n` elements copied from `e`, in `arena`.
+  static TupleTerm* make(Arena& arena, Span s, const TermRef* e, uint32_t n) {
+    return arena.make_with_refs<TupleTerm>(e, n, s, n);
+  }
+  TupleTerm(Span s, uint32_t n) : Term(kind_v, s), size(n) {}
 };
 
 /// `[E1, ..., En | Tail]`; `tail` is null for a proper list; `[]` has size 0.
-struct ListTerm : Term {
+/// The element references follow the node in memory.
+struct alignas(8) ListTerm : Term {
   static constexpr TermKind kind_v = TermKind::List;
   uint32_t size;
-  Term* const* elems;
-  Term* tail;
-  ListTerm(Span s, Term* const* e, uint32_t n, Term* t)
-      : Term(kind_v, s), size(n), elems(e), tail(t) {}
+  TermRef tail;
+  const TermRef* elems() const { return reinterpret_cast<const TermRef*>(this + 1); }
+  static ListTerm* make(Arena& arena, Span s, const TermRef* e, uint32_t n, TermRef t) {
+    return arena.make_with_refs<ListTerm>(e, n, s, n, t);
+  }
+  ListTerm(Span s, uint32_t n, TermRef t) : Term(kind_v, s), size(n), tail(t) {}
 };
 
-/// `#{K1 => V1, ...}` in source order: kv[2*i] is a key, kv[2*i+1] its value.
-/// Duplicate keys are kept; the last one wins (as in OTP).
-struct MapTerm : Term {
+/// `#{K1 => V1, ...}` in source order: kv()[2*i] is a key, kv()[2*i+1] its
+/// value; the references follow the node in memory. Duplicate keys are kept;
+/// the last one wins (as in OTP).
+struct alignas(8) MapTerm : Term {
   static constexpr TermKind kind_v = TermKind::Map;
   uint32_t size; ///< number of pairs written
-  Term* const* kv;
-  MapTerm(Span s, Term* const* p, uint32_t n) : Term(kind_v, s), size(n), kv(p) {}
+  const TermRef* kv() const { return reinterpret_cast<const TermRef*>(this + 1); }
+  /// A map of the `n` pairs at `p` (2n references), in `arena`.
+  static MapTerm* make(Arena& arena, Span s, const TermRef* p, uint32_t n) {
+    return arena.make_with_refs<MapTerm>(p, size_t{2} * n, s, n);
+  }
+  MapTerm(Span s, uint32_t n) : Term(kind_v, s), size(n) {}
 };
+static_assert(sizeof(TupleTerm) == 16 && sizeof(ListTerm) == 24 && sizeof(MapTerm) == 16);
 
 /// `fun Module:Function/Arity`.
 struct FunTerm : Term {
@@ -158,7 +245,7 @@ enum class Encoding : uint8_t { Utf8, Latin1 };
 
 /// A parsed term file: its terms, comments, encoding, and the memory they live in.
 struct Document {
-  std::vector<Term*> terms;  ///< top-level terms, each ended by `.` in the source
+  std::vector<TermRef> terms; ///< top-level terms, each ended by `.` in the source
   std::vector<Span> comments; ///< every `%` comment (without its line break), in order
   Encoding encoding = Encoding::Utf8;
   /// The encoding comment line (`%% coding: utf-8`) when it is the file's first

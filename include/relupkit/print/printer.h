@@ -25,7 +25,9 @@ struct PrintOptions {
 
 /// Appends `io_lib:format("~tp", [T])` as UTF-8, laid out as if it started at
 /// column 1. Never recurses on the C stack.
-void print_term(std::string& out, const ast::Document& doc, const ast::Term* term,
+void print_term(std::string& out,
+                const ast::Document& doc,
+                ast::TermRef term,
                 const PrintOptions& options = {});
 
 /// The whole document in canonical style: the leading encoding-comment line if
