@@ -9,6 +9,8 @@
 //   relupkit_bench --rss-only parse|fmt|pegtl FILE   (prints peak_rss_kb=N)
 //   relupkit_bench --smoke FILE                       (one iteration of everything;
 //                                                      exit 1 on a wrong result)
+//   relupkit_bench --profile parse|pegtl|print FILE [--min-time S]
+//                                                     (only that loop, for perf record)
 //
 // Throughput is input bytes per second (MB = 10^6 bytes) over the median
 // iteration; each iteration parses a fresh copy of the buffer (the copy and
@@ -177,13 +179,14 @@ struct Options {
   double consult_seconds = 0;
   bool json = false;
   bool smoke = false;
+  std::string profile; ///< run only this loop and print its throughput
 };
 
 void usage() {
-  std::fprintf(stderr,
-               "usage: relupkit_bench FILE [--min-time S] [--consult-seconds S] [--json]\n"
-               "       relupkit_bench --rss-only parse|fmt|pegtl FILE\n"
-               "       relupkit_bench --smoke FILE\n");
+  std::fprintf(stderr, "usage: relupkit_bench FILE [--min-time S] [--consult-seconds S] [--json]\n"
+                       "       relupkit_bench --rss-only parse|fmt|pegtl FILE\n"
+                       "       relupkit_bench --smoke FILE\n"
+                       "       relupkit_bench --profile parse|pegtl|print FILE [--min-time S]\n");
 }
 
 const char* mark(bool ok) { return ok ? "ok" : "MISSED"; }
@@ -204,6 +207,8 @@ int main(int argc, char** argv) {
       o.json = true;
     else if (a == "--smoke")
       o.smoke = true;
+    else if (a == "--profile" && i + 1 < argc)
+      o.profile = argv[++i];
     else if (!a.empty() && a[0] != '-' && o.file == nullptr)
       o.file = argv[i];
     else {
@@ -224,23 +229,30 @@ int main(int argc, char** argv) {
   const double min_time = o.smoke ? 0 : o.min_time;
   const int min_iters = o.smoke ? 1 : 5;
   int failures = 0;
+  const auto wanted = [&](const char* loop) { return o.profile.empty() || o.profile == loop; };
+  if (!o.profile.empty() && !wanted("parse") && !wanted("pegtl") && !wanted("print")) {
+    usage();
+    return 2;
+  }
 
   // Hand parser.
   std::string parse_error;
-  const Stats hand = repeat(
-      [&]() -> double {
-        relupkit::SourceBuffer buf(o.file, text);
-        const auto t0 = Clock::now();
-        auto doc = relupkit::parse::parse_document(std::move(buf));
-        const double t = seconds_since(t0);
-        if (!doc.ok()) {
-          parse_error = doc.error().message;
-          return -1;
-        }
-        return t;
-      },
-      min_time, min_iters);
-  if (!hand.ran) {
+  Stats hand;
+  if (wanted("parse"))
+    hand = repeat(
+        [&]() -> double {
+          relupkit::SourceBuffer buf(o.file, text);
+          const auto t0 = Clock::now();
+          auto doc = relupkit::parse::parse_document(std::move(buf));
+          const double t = seconds_since(t0);
+          if (!doc.ok()) {
+            parse_error = doc.error().message;
+            return -1;
+          }
+          return t;
+        },
+        min_time, min_iters);
+  if (wanted("parse") && !hand.ran) {
     std::fprintf(stderr, "relupkit_bench: the hand parser rejects %s: %s\n", o.file,
                  parse_error.c_str());
     return 1;
@@ -249,20 +261,21 @@ int main(int argc, char** argv) {
   // PEGTL reference parser (fewer iterations: it is the slow one).
   Stats peg;
 #if RELUPKIT_BENCH_HAVE_PEGTL
-  peg = repeat(
-      [&]() -> double {
-        relupkit::SourceBuffer buf(o.file, text);
-        const auto t0 = Clock::now();
-        auto doc = relupkit::grammar::parse_document(std::move(buf));
-        const double t = seconds_since(t0);
-        if (!doc.ok()) {
-          parse_error = doc.error().message;
-          return -1;
-        }
-        return t;
-      },
-      min_time / 2, o.smoke ? 1 : 3);
-  if (!peg.ran) {
+  if (wanted("pegtl"))
+    peg = repeat(
+        [&]() -> double {
+          relupkit::SourceBuffer buf(o.file, text);
+          const auto t0 = Clock::now();
+          auto doc = relupkit::grammar::parse_document(std::move(buf));
+          const double t = seconds_since(t0);
+          if (!doc.ok()) {
+            parse_error = doc.error().message;
+            return -1;
+          }
+          return t;
+        },
+        min_time / 2, o.smoke ? 1 : 3);
+  if (wanted("pegtl") && !peg.ran) {
     std::fprintf(stderr, "relupkit_bench: the PEGTL parser rejects %s: %s\n", o.file,
                  parse_error.c_str());
     ++failures;
@@ -272,15 +285,24 @@ int main(int argc, char** argv) {
   // Canonical printer, on one parsed document.
   auto doc = relupkit::parse::parse_document(relupkit::SourceBuffer(o.file, text));
   std::string printed;
-  const Stats print = repeat(
-      [&]() -> double {
-        const auto t0 = Clock::now();
-        std::string out = relupkit::print::print_canonical(**doc);
-        const double t = seconds_since(t0);
-        printed = std::move(out);
-        return t;
-      },
-      min_time, min_iters);
+  Stats print;
+  if (wanted("print"))
+    print = repeat(
+        [&]() -> double {
+          const auto t0 = Clock::now();
+          std::string out = relupkit::print::print_canonical(**doc);
+          const double t = seconds_since(t0);
+          printed = std::move(out);
+          return t;
+        },
+        min_time, min_iters);
+  if (!o.profile.empty()) {
+    const Stats& s = o.profile == "parse" ? hand : o.profile == "pegtl" ? peg : print;
+    if (s.ran)
+      std::printf("%s: %.0f MB/s (median of %d, best %.0f MB/s)\n", o.profile.c_str(),
+                  mb / s.median_s, s.iterations, mb / s.best_s);
+    return s.ran ? 0 : 1;
+  }
   const bool identical = printed == text;
   if (!identical) {
     const auto diff = std::mismatch(printed.begin(), printed.end(), text.begin(), text.end());
@@ -302,15 +324,17 @@ int main(int argc, char** argv) {
   const double hand_mbs = mb / hand.median_s;
   const double peg_mbs = peg.ran ? mb / peg.median_s : 0;
   const double print_mbs = static_cast<double>(printed.size()) / 1e6 / print.median_s;
-  const double rss_ratio = static_cast<double>(rss_parse) * 1024.0 / static_cast<double>(text.size());
+  const double rss_ratio =
+      static_cast<double>(rss_parse) * 1024.0 / static_cast<double>(text.size());
   const double consult_mbs = o.consult_seconds > 0 ? mb / o.consult_seconds : 0;
 
   if (o.json) {
-    std::printf("{\"file\":\"%s\",\"bytes\":%zu,\"hand_parse_mb_s\":%.1f,\"hand_parse_best_mb_s\":%.1f,"
-                "\"pegtl_parse_mb_s\":%.1f,\"print_mb_s\":%.1f,\"print_identical\":%s,"
-                "\"peak_rss_parse_kb\":%ld,\"peak_rss_fmt_kb\":%ld,\"consult_mb_s\":%.3f}\n",
-                o.file, text.size(), hand_mbs, mb / hand.best_s, peg_mbs, print_mbs,
-                identical ? "true" : "false", rss_parse, rss_fmt, consult_mbs);
+    std::printf(
+        "{\"file\":\"%s\",\"bytes\":%zu,\"hand_parse_mb_s\":%.1f,\"hand_parse_best_mb_s\":%.1f,"
+        "\"pegtl_parse_mb_s\":%.1f,\"print_mb_s\":%.1f,\"print_identical\":%s,"
+        "\"peak_rss_parse_kb\":%ld,\"peak_rss_fmt_kb\":%ld,\"consult_mb_s\":%.3f}\n",
+        o.file, text.size(), hand_mbs, mb / hand.best_s, peg_mbs, print_mbs,
+        identical ? "true" : "false", rss_parse, rss_fmt, consult_mbs);
     return failures == 0 ? 0 : 1;
   }
 

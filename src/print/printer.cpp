@@ -3,9 +3,10 @@
 // cind) for `io_lib:format("~tp", [T])` and `~p`, without recursion.
 //
 // Pass 1 (measure, `print_length`) flattens the term into `nodes_` in
-// pre-order: one Node per element of OTP's intermediate format, with its flat
-// length in characters and the index one past its subtree (`end`), so the
-// children of node i are i+1, nodes_[i+1].end, ... up to nodes_[i].end. Leaves
+// pre-order: one 16-byte Node per element of OTP's intermediate format, with
+// its flat length in characters and, for a container, the index one past its
+// subtree (`end_of`), so the children of node i are i+1, end_of(i+1), ... up to
+// end_of(i). Leaves
 // keep a pointer to their term (or a small integer, or text in `pool_`) and are
 // rendered again when written; nothing allocates per node.
 //
@@ -223,15 +224,21 @@ struct Node {
   LeafKind leaf;
   uint8_t improper; ///< List: the last child is an improper tail
   uint8_t pad;
-  uint32_t end; ///< one past the last node of this subtree
-  uint64_t len; ///< flat length in characters (io_lib:chars_length)
+  /// Flat length in characters (io_lib:chars_length), saturated at UINT32_MAX:
+  /// beyond that it is only ever compared with line widths and columns.
+  uint32_t len;
   union {
     const Term* term; ///< a node (atoms are held by id in ival)
     int64_t ival;
     uint64_t off;
+    uint32_t end; ///< a container (not Leaf or Bin): one past the last node of its subtree
   } u;
 };
-static_assert(sizeof(Node) == 24);
+static_assert(sizeof(Node) == 16);
+
+inline uint32_t saturate(uint64_t len) {
+  return len < UINT32_MAX ? static_cast<uint32_t>(len) : UINT32_MAX;
+}
 
 /// An open list/tuple/map/pair of the measuring pass, with where its
 /// iteration stands and the lengths of the children measured so far.
@@ -301,8 +308,7 @@ private:
     n.leaf = k;
     n.improper = 0;
     n.pad = 0;
-    n.end = idx + 1;
-    n.len = len;
+    n.len = saturate(len);
     n.u.off = 0;
     nodes_.push_back(n);
     if (!mframes_.empty()) {
@@ -363,7 +369,12 @@ private:
     return len < ll_ - col - ld && len + w + ld <= m_;
   }
   bool atomic(uint32_t idx) const { return nodes_[idx].kind == NodeKind::Leaf; }
-  bool atomic_pair(uint32_t idx) const { return atomic(idx + 1) && atomic(nodes_[idx + 1].end); }
+  bool atomic_pair(uint32_t idx) const { return atomic(idx + 1) && atomic(end_of(idx + 1)); }
+  /// One past the last node of the subtree at `idx`.
+  uint32_t end_of(uint32_t idx) const {
+    const Node& n = nodes_[idx];
+    return n.kind == NodeKind::Leaf || n.kind == NodeKind::Bin ? idx + 1 : n.u.end;
+  }
   int64_t pair_width(uint32_t idx, int64_t col, int64_t ld, int64_t w) const {
     if (fits(idx, col, ld, w) && atomic_pair(idx))
       return static_cast<int64_t>(nodes_[idx].len);
@@ -534,17 +545,17 @@ void Printer::measure(TermRef root) {
     const MFrame done = f;
     mframes_.pop_back();
     Node& n = nodes_[done.node];
-    n.end = static_cast<uint32_t>(nodes_.size());
+    n.u.end = static_cast<uint32_t>(nodes_.size());
     switch (n.kind) {
       case NodeKind::Map:
-        n.len = 3 + done.sum + (done.count - 1);
+        n.len = saturate(3 + done.sum + (done.count - 1));
         entries_.resize(done.stop - done.count); // this map's pairs are on top
         break;
       case NodeKind::Pair:
-        n.len = done.sum + 4;
+        n.len = saturate(done.sum + 4);
         break;
       default: // lists and tuples
-        n.len = 2 + done.sum + (done.count - 1);
+        n.len = saturate(2 + done.sum + (done.count - 1));
         break;
     }
     if (!mframes_.empty()) {
@@ -833,11 +844,9 @@ void Printer::visit_binary(const BinaryTerm* b) {
     len += static_cast<uint64_t>(digit_count(b->data[nbytes] >> (8 - rest))) + 2;
   else
     len -= 1;
-  const auto idx = static_cast<uint32_t>(nodes_.size());
   Node n{};
   n.kind = NodeKind::Bin;
-  n.end = idx + 1;
-  n.len = len;
+  n.len = saturate(len);
   n.u.term = b;
   nodes_.push_back(n);
   if (!mframes_.empty()) {
@@ -1076,7 +1085,7 @@ void Printer::write_flat(uint32_t idx) {
   while (flat_.size() > base) {
     FlatFrame& f = flat_.back();
     const Node& p = nodes_[f.parent];
-    if (f.next == p.end) {
+    if (f.next == p.u.end) {
       if (p.kind == NodeKind::List)
         out_.push_back(']');
       else if (p.kind != NodeKind::Pair)
@@ -1086,11 +1095,11 @@ void Printer::write_flat(uint32_t idx) {
     }
     const uint32_t c = f.next;
     const Node& child = nodes_[c];
-    f.next = child.end;
+    f.next = end_of(c);
     if (c != f.parent + 1) {
       if (p.kind == NodeKind::Pair)
         out_.append(" => ");
-      else if (p.kind == NodeKind::List && p.improper && child.end == p.end)
+      else if (p.kind == NodeKind::List && p.improper && f.next == p.u.end)
         out_.push_back('|');
       else
         out_.push_back(',');
@@ -1188,7 +1197,7 @@ bool Printer::enter(uint32_t idx, int64_t col, int64_t ld, int64_t w, int64_t ti
           if (!(m_ + col1 <= ll_ || col1 <= ll_ / 2))
             return false;
         }
-        frames_.push_back(Frame{Frame::Seq, 0, idx, nodes_[tag].end, col1, tcol, ld, w1 + tlen});
+        frames_.push_back(Frame{Frame::Seq, 0, idx, end_of(tag), col1, tcol, ld, w1 + tlen});
       } else {
         if constexpr (Dry) {
           if (!(m_ + tcol < ll_ || tcol < ll_ / 2))
@@ -1197,7 +1206,7 @@ bool Printer::enter(uint32_t idx, int64_t col, int64_t ld, int64_t w, int64_t ti
           out_.push_back(',');
         }
         frames_.push_back(
-            Frame{Frame::Seq, 1, idx, nodes_[tag].end, tcol, tcol, ld, w1 + tlen + 1});
+            Frame{Frame::Seq, 1, idx, end_of(tag), tcol, tcol, ld, w1 + tlen + 1});
       }
       return true;
     }
@@ -1241,7 +1250,7 @@ template <bool Dry> bool Printer::layout(uint32_t root, int64_t col, int64_t tin
         newline(f.col0 + f.w);
       }
       frames_[fi].mode = Frame::PairVal;
-      if (!enter<Dry>(nodes_[f.parent + 1].end, f.col0 + f.w, f.ld, 0, tind))
+      if (!enter<Dry>(end_of(f.parent + 1), f.col0 + f.w, f.ld, 0, tind))
         return false;
       continue;
     }
@@ -1250,16 +1259,16 @@ template <bool Dry> bool Printer::layout(uint32_t root, int64_t col, int64_t tin
       continue;
     }
     const Node& p = nodes_[f.parent];
-    if (f.next == p.end) {
+    if (f.next == p.u.end) {
       if constexpr (!Dry)
         out_.push_back(p.kind == NodeKind::List ? ']' : '}');
       frames_.pop_back();
       continue;
     }
     const uint32_t e = f.next;
-    const uint32_t after = nodes_[e].end;
+    const uint32_t after = end_of(e);
     frames_[fi].next = after;
-    const bool more = after != p.end;
+    const bool more = after != p.u.end;
     const bool improper = f.mode == Frame::Seq && p.kind == NodeKind::List && p.improper != 0;
     if (improper && !more) {
       // pp_tail/10 (cind_tail/8) on an improper tail.
@@ -1281,7 +1290,7 @@ template <bool Dry> bool Printer::layout(uint32_t root, int64_t col, int64_t tin
       continue;
     }
     // last_depth/2: 0 when another proper element follows.
-    const bool next_is_elem = more && !(improper && nodes_[after].end == p.end);
+    const bool next_is_elem = more && !(improper && end_of(after) == p.u.end);
     const int64_t ld1 = next_is_elem ? 0 : f.ld + 1;
     const bool pairs = f.mode == Frame::Pairs;
     if (f.first != 0) {
