@@ -1205,8 +1205,7 @@ bool Printer::enter(uint32_t idx, int64_t col, int64_t ld, int64_t w, int64_t ti
         } else {
           out_.push_back(',');
         }
-        frames_.push_back(
-            Frame{Frame::Seq, 1, idx, end_of(tag), tcol, tcol, ld, w1 + tlen + 1});
+        frames_.push_back(Frame{Frame::Seq, 1, idx, end_of(tag), tcol, tcol, ld, w1 + tlen + 1});
       }
       return true;
     }
