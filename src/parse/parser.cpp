@@ -23,6 +23,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <type_traits>
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -37,6 +38,36 @@ namespace relupkit::parse {
 using ast::Term;
 
 namespace {
+
+/// A stack of trivially copyable values whose push is always inlined (the
+/// parser pushes a value or a frame per token; std::vector's push_back is not
+/// inlined into a function as large as parse_term). Grows by doubling.
+template <typename T> class Stack {
+  static_assert(std::is_trivially_copyable_v<T>);
+
+public:
+  __attribute__((always_inline)) void push_back(const T& v) {
+    if (size_ == store_.size())
+      grow();
+    store_[size_++] = v;
+  }
+  T& back() { return store_[size_ - 1]; }
+  void pop_back() { --size_; }
+  T& operator[](size_t i) { return store_[i]; }
+  T* data() { return store_.data(); }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  void clear() { size_ = 0; }
+  /// Drops the values from `n` on (n <= size()).
+  void shrink_to(size_t n) { size_ = n; }
+  T* begin() { return store_.data(); }
+  T* end() { return store_.data() + size_; }
+
+private:
+  __attribute__((noinline)) void grow() { store_.resize(store_.empty() ? 64 : 2 * store_.size()); }
+  std::vector<T> store_;
+  size_t size_ = 0;
+};
 
 // ---------------------------------------------------------------------------
 // Character classes (code points < 256).
@@ -518,10 +549,10 @@ private:
   std::string scratch_;                         // unescaped text of the current string/atom
   std::string concat_;                          // adjacent string literals
   ast::BigValue big_value_;                     // value of the last big Integer token
-  std::vector<ast::TermRef> vals_;              // finished terms waiting for their container
-  std::vector<PendingAtom> pending_atoms_;      // atom references not interned yet
+  Stack<ast::TermRef> vals_;                    // finished terms waiting for their container
+  Stack<PendingAtom> pending_atoms_;            // atom references not interned yet
   uint32_t atoms_seen_ = 0;                     // pending atoms pushed so far
-  std::vector<Frame> frames_;                   // open containers
+  Stack<Frame> frames_;                         // open containers
   detail::Segment seg_;                         // the binary segment being read
   std::vector<detail::BinaryBuilder> builders_; // one per open binary, innermost last
   std::vector<ast::Arena::Mark> bin_marks_;     // arena position before each one's element
@@ -1166,8 +1197,9 @@ void Parser::resolve_atoms() {
 // A container made of vals_[fr.base..] has closed: its pending atoms, the
 // newest entries of pending_atoms_ still on the stack, now live in the node.
 void Parser::rebase_pending_atoms(const Frame& fr, ast::TermRef* elems, ast::TermRef* tail) {
-  for (auto it = pending_atoms_.rbegin(); it != pending_atoms_.rend() && it->seq >= fr.atom_seq;
-       ++it) {
+  for (PendingAtom* it = pending_atoms_.end();
+       it != pending_atoms_.begin() && it[-1].seq >= fr.atom_seq;) {
+    --it;
     if (it->slot != nullptr)
       continue; // in a container closed before
     const uint32_t i = it->stack_index - fr.base;
@@ -1489,7 +1521,7 @@ bool Parser::close_container(uint32_t end) {
     default:
       return fail(fr.begin, "internal error: bad frame");
   }
-  vals_.resize(fr.base);
+  vals_.shrink_to(fr.base);
   vals_.push_back(node);
   return true;
 }
@@ -1813,8 +1845,6 @@ Result<void> Parser::run_document() {
     }
   }
   bin_budget_ = detail::binary_budget_bits(text.size());
-  vals_.reserve(256);
-  frames_.reserve(64);
   for (;;) {
     const Token& first = peek();
     if (failed_)
