@@ -1370,23 +1370,13 @@ bool Parser::parse_term() {
             Span{t.begin, end}, joined, static_cast<uint32_t>(concat_.size()), chars));
         return true;
       }
+      // `{`, `[` and `#{` open a frame at once (no lookahead: most are not
+      // empty); a closing bracket in place of the first element closes it empty.
       case Tok::LBrace:
-        if (peek().kind == Tok::RBrace) {
-          Token c;
-          next(c);
-          vals_.push_back(ast::TupleTerm::make(doc_.arena, Span{t.begin, c.end}, nullptr, 0));
-          return true;
-        }
         frames_.push_back(
             Frame{FrameKind::Tuple, false, t.begin, uint32_t(vals_.size()), 0, atoms_seen_});
         continue;
       case Tok::LBrack:
-        if (peek().kind == Tok::RBrack) {
-          Token c;
-          next(c);
-          vals_.push_back(ast::ListTerm::make(doc_.arena, Span{t.begin, c.end}, nullptr, 0, {}));
-          return true;
-        }
         frames_.push_back(
             Frame{FrameKind::List, false, t.begin, uint32_t(vals_.size()), 0, atoms_seen_});
         continue;
@@ -1397,12 +1387,6 @@ bool Parser::parse_term() {
           if (b.kind == Tok::Atom)
             return fail(t.begin, "records are not terms (expected '#{' for a map)");
           return unexpected(b, "expected '{' after '#' (maps are written #{K => V})");
-        }
-        if (peek().kind == Tok::RBrace) {
-          Token c;
-          next(c);
-          vals_.push_back(ast::MapTerm::make(doc_.arena, Span{t.begin, c.end}, nullptr, 0));
-          return true;
         }
         frames_.push_back(
             Frame{FrameKind::MapKey, false, t.begin, uint32_t(vals_.size()), 0, atoms_seen_});
@@ -1435,6 +1419,26 @@ bool Parser::parse_term() {
         continue;
       case Tok::Fun:
         return parse_fun(t);
+      case Tok::RBrace:
+      case Tok::RBrack:
+        if (!frames_.empty() && frames_.back().base == vals_.size()) {
+          const Frame fr = frames_.back();
+          const bool closes = t.kind == Tok::RBrace
+                                  ? fr.kind == FrameKind::Tuple || fr.kind == FrameKind::MapKey
+                                  : fr.kind == FrameKind::List;
+          if (closes) {
+            frames_.pop_back();
+            const Span whole{fr.begin, t.end};
+            if (fr.kind == FrameKind::Tuple)
+              vals_.push_back(ast::TupleTerm::make(doc_.arena, whole, nullptr, 0));
+            else if (fr.kind == FrameKind::List)
+              vals_.push_back(ast::ListTerm::make(doc_.arena, whole, nullptr, 0, {}));
+            else
+              vals_.push_back(ast::MapTerm::make(doc_.arena, whole, nullptr, 0));
+            return true;
+          }
+        }
+        return unexpected(t, "expected a term");
       default:
         return unexpected(t, "expected a term");
     }
