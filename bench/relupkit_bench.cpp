@@ -235,23 +235,29 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  // Hand parser.
+  // One parse of a fresh copy of the input, timed; -1 when it fails.
   std::string parse_error;
+  const auto time_parse = [&](auto parse) {
+    return [&, parse]() -> double {
+      relupkit::SourceBuffer buf(o.file, text);
+      const auto t0 = Clock::now();
+      auto doc = parse(std::move(buf));
+      const double t = seconds_since(t0);
+      if (!doc.ok()) {
+        parse_error = doc.error().message;
+        return -1;
+      }
+      return t;
+    };
+  };
+
+  // Hand parser.
   Stats hand;
   if (wanted("parse"))
-    hand = repeat(
-        [&]() -> double {
-          relupkit::SourceBuffer buf(o.file, text);
-          const auto t0 = Clock::now();
-          auto doc = relupkit::parse::parse_document(std::move(buf));
-          const double t = seconds_since(t0);
-          if (!doc.ok()) {
-            parse_error = doc.error().message;
-            return -1;
-          }
-          return t;
-        },
-        min_time, min_iters);
+    hand = repeat(time_parse([](relupkit::SourceBuffer b) {
+                    return relupkit::parse::parse_document(std::move(b));
+                  }),
+                  min_time, min_iters);
   if (wanted("parse") && !hand.ran) {
     std::fprintf(stderr, "relupkit_bench: the hand parser rejects %s: %s\n", o.file,
                  parse_error.c_str());
@@ -262,19 +268,10 @@ int main(int argc, char** argv) {
   Stats peg;
 #if RELUPKIT_BENCH_HAVE_PEGTL
   if (wanted("pegtl"))
-    peg = repeat(
-        [&]() -> double {
-          relupkit::SourceBuffer buf(o.file, text);
-          const auto t0 = Clock::now();
-          auto doc = relupkit::grammar::parse_document(std::move(buf));
-          const double t = seconds_since(t0);
-          if (!doc.ok()) {
-            parse_error = doc.error().message;
-            return -1;
-          }
-          return t;
-        },
-        min_time / 2, o.smoke ? 1 : 3);
+    peg = repeat(time_parse([](relupkit::SourceBuffer b) {
+                   return relupkit::grammar::parse_document(std::move(b));
+                 }),
+                 min_time / 2, o.smoke ? 1 : 3);
   if (wanted("pegtl") && !peg.ran) {
     std::fprintf(stderr, "relupkit_bench: the PEGTL parser rejects %s: %s\n", o.file,
                  parse_error.c_str());
