@@ -55,7 +55,7 @@ struct Resolved {
 
 Resolved resolve(Val v) {
   if (v.kind == Val::Char_)
-    return Resolved{kNumber, nullptr, v.ch, {}, {}};
+    return Resolved{kNumber, {}, v.ch, {}, {}};
   TermRef t = v.t;
   uint32_t pos = v.kind == Val::Cursor_ ? v.pos : 0;
   for (;;) {
@@ -76,30 +76,30 @@ Resolved resolve(Val v) {
       case TermKind::String: {
         const auto* s = t.cast<StringTerm>();
         if (pos >= s->bytes)
-          return Resolved{kNil, nullptr, 0, {}, {}};
+          return Resolved{kNil, {}, 0, {}, {}};
         uint32_t i = pos;
         const uint32_t c = decode_utf8(reinterpret_cast<const unsigned char*>(s->utf8), i);
-        Resolved r{kCons, nullptr, 0, {}, {}};
-        r.head = Val{Val::Char_, 0, nullptr, c};
+        Resolved r{kCons, {}, 0, {}, {}};
+        r.head = Val{Val::Char_, 0, {}, c};
         r.tail = Val{Val::Cursor_, i, t, 0};
         return r;
       }
       case TermKind::List: {
         const auto* l = t.cast<ListTerm>();
         if (pos < l->size) {
-          Resolved r{kCons, nullptr, 0, {}, {}};
+          Resolved r{kCons, {}, 0, {}, {}};
           r.head = term_val(l->elems()[pos]);
           r.tail = Val{Val::Cursor_, pos + 1, t, 0};
           return r;
         }
         if (!l->tail)
-          return Resolved{kNil, nullptr, 0, {}, {}};
+          return Resolved{kNil, {}, 0, {}, {}};
         t = l->tail;
         pos = 0;
         continue;
       }
     }
-    return Resolved{kNil, nullptr, 0, {}, {}};
+    return Resolved{kNil, {}, 0, {}, {}};
   }
 }
 
@@ -200,7 +200,7 @@ int compare_numbers(const Resolved& a, const Resolved& b, CompareMode mode) {
   const bool af = a.t && a.t.kind() == TermKind::Float;
   const bool bf = b.t && b.t.kind() == TermKind::Float;
   auto int_of = [](const Resolved& r) {
-    if (r.t == nullptr)
+    if (!r.t)
       return IntOp{r.ch, nullptr};
     const auto* i = r.t.cast<IntegerTerm>();
     return IntOp{i->value, i->big};
@@ -378,7 +378,7 @@ inline bool resolved_byte(const Resolved& r, uint32_t& out) {
   if (r.cls != kNumber)
     return false;
   int64_t v;
-  if (r.t == nullptr) {
+  if (!r.t) {
     v = r.ch;
   } else if (r.t.kind() == TermKind::Integer && r.t.cast<IntegerTerm>()->big == nullptr) {
     v = r.t.cast<IntegerTerm>()->value;
@@ -590,7 +590,7 @@ bool TermComparator::Impl::internal_hash(TermRef key, uint32_t salt, uint32_t& o
     bool next_from_stack = true;
     switch (r.cls) {
       case kNumber: {
-        if (r.t == nullptr) {
+        if (!r.t) {
           hash_immediate(hash, (static_cast<uint64_t>(r.ch) << 4) | 0xF);
         } else if (r.t.kind() == TermKind::Float) {
           double d = r.t.cast<FloatTerm>()->value;

@@ -507,7 +507,7 @@ void Printer::measure(TermRef root) {
   visit(root);
   while (!mframes_.empty()) {
     MFrame& f = mframes_.back();
-    TermRef next = nullptr;
+    TermRef next;
     switch (f.kind) {
       case MFrame::Tuple:
         if (f.pos < f.stop)
@@ -537,7 +537,7 @@ void Printer::measure(TermRef root) {
           next = f.pos++ == 0 ? f.t : f.v;
         break;
     }
-    if (next != nullptr) {
+    if (next) {
       visit(next); // may push a frame: `f` is not used after this
       continue;
     }
