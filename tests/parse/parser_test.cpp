@@ -270,6 +270,32 @@ TEST(TermParser, AtomsLiveInTheirReferenceUnlessTooLong) {
   EXPECT_EQ(p.doc->atoms.text(z.atom()), "z");
 }
 
+// Past 2^20 distinct atoms an id no longer fits a reference: those atoms get
+// nodes, and read the same.
+TEST(TermParser, AtomsPastTheImmediateIdLimitGetNodes) {
+  constexpr uint32_t kAtoms = (uint32_t{1} << 20) + 100;
+  std::string text = "[";
+  for (uint32_t i = 0; i < kAtoms; ++i)
+    text += (i ? ",a" : "a") + std::to_string(i);
+  text += "].";
+  const Parsed p = parse(text);
+  ASSERT_TRUE(p.ok) << p.text.substr(0, 200);
+  const auto* l = p.doc->terms[0].cast<ast::ListTerm>();
+  ASSERT_EQ(l->size, kAtoms);
+  uint32_t nodes = 0;
+  for (uint32_t i = 0; i < kAtoms; ++i) {
+    const ast::TermRef r = l->elems()[i];
+    nodes += r.is_immediate() ? 0 : 1;
+    if (i % 4099 == 0 || i + 1 == kAtoms) {
+      ASSERT_EQ(r.kind(), ast::TermKind::Atom);
+      ASSERT_EQ(p.doc->atoms.text(r.atom()), "a" + std::to_string(i)) << "element " << i;
+      const Span sp = r.span();
+      ASSERT_EQ(text.substr(sp.begin, sp.end - sp.begin), "a" + std::to_string(i));
+    }
+  }
+  EXPECT_EQ(nodes, 100u);
+}
+
 // More atoms than one interning batch, nested at several depths, so that
 // atoms wait on the value stack while their containers close.
 TEST(TermParser, ResolvesAtomsAcrossBatchesAndContainers) {
