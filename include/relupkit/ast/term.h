@@ -124,8 +124,6 @@ public:
   }
   template <typename T> const T* dyn_cast() const { return is<T>() ? cast<T>() : nullptr; }
 
-  /// The raw bits (for hashing and identity).
-  uint64_t bits() const { return bits_; }
   friend bool operator==(TermRef a, TermRef b) { return a.bits_ == b.bits_; }
   friend bool operator!=(TermRef a, TermRef b) { return a.bits_ != b.bits_; }
 
@@ -140,6 +138,7 @@ private:
   uint64_t bits_ = 0;
 };
 static_assert(sizeof(TermRef) == 8 && std::is_trivially_copyable_v<TermRef>);
+static_assert(alignof(Term) >= 2, "bit 0 of a node's address tells it from an immediate atom");
 
 /// Magnitude of an integer that does not fit in int64_t.
 struct BigInt {
@@ -190,6 +189,9 @@ struct alignas(8) TupleTerm : Term {
   static TupleTerm* make(Arena& arena, Span s, const TermRef* e, uint32_t n) {
     return arena.make_with_refs<TupleTerm>(e, n, s, n);
   }
+
+private:
+  friend class Arena; // only make() builds one: the elements need their room
   TupleTerm(Span s, uint32_t n) : Term(kind_v, s), size(n) {}
 };
 
@@ -203,6 +205,9 @@ struct alignas(8) ListTerm : Term {
   static ListTerm* make(Arena& arena, Span s, const TermRef* e, uint32_t n, TermRef t) {
     return arena.make_with_refs<ListTerm>(e, n, s, n, t);
   }
+
+private:
+  friend class Arena;
   ListTerm(Span s, uint32_t n, TermRef t) : Term(kind_v, s), size(n), tail(t) {}
 };
 
@@ -217,6 +222,9 @@ struct alignas(8) MapTerm : Term {
   static MapTerm* make(Arena& arena, Span s, const TermRef* p, uint32_t n) {
     return arena.make_with_refs<MapTerm>(p, size_t{2} * n, s, n);
   }
+
+private:
+  friend class Arena;
   MapTerm(Span s, uint32_t n) : Term(kind_v, s), size(n) {}
 };
 static_assert(sizeof(TupleTerm) == 16 && sizeof(ListTerm) == 24 && sizeof(MapTerm) == 16);
