@@ -470,47 +470,9 @@ private:
     if (has_la_) {
       t = la_;
       has_la_ = false;
-    } else if (!lex_bracket(t)) {
+    } else {
       lex_tracked(t);
     }
-  }
-  // The common tokens `{` `}` `[` `]` `,` lexed inline (no other token starts
-  // with these bytes, and only kind, begin and end are set for them). False,
-  // having skipped only ASCII whitespace, when the next token is another one
-  // (or a comment or non-ASCII whitespace comes first): lex() then reads it.
-  bool lex_bracket(Token& t) {
-    p_ = skip_ascii_white(p_, end_);
-    if (p_ >= end_)
-      return false;
-    Tok k;
-    switch (*p_) {
-      case '{':
-        k = Tok::LBrace;
-        break;
-      case '}':
-        k = Tok::RBrace;
-        break;
-      case '[':
-        k = Tok::LBrack;
-        break;
-      case ']':
-        k = Tok::RBrack;
-        break;
-      case ',':
-        k = Tok::Comma;
-        break;
-      default:
-        return false;
-    }
-    t.kind = k;
-    t.begin = off(p_);
-    t.end = t.begin + 1;
-    t.big = false;
-    ++p_;
-    last_kind_ = k;
-    last_end_ = t.end;
-    any_token_ = true;
-    return true;
   }
   void lex_tracked(Token& t) {
     in_lex_ = true;
