@@ -526,6 +526,25 @@ private:
     }
     return false;
   }
+  // Errors OTP finds only once the whole term has parsed (erl_parse:normalise/1
+  // and eval_bits: variables, operators on non-numbers, bad binary segments,
+  // `:=`, fun arities) are held back until the term's dot: a syntax error
+  // later in the term is what file:consult reports, and a scan error before
+  // either. The first one held back is reported, where it was found.
+  void defer(Err e) {
+    if (!deferred_) {
+      deferred_ = true;
+      deferred_err_ = std::move(e);
+    }
+  }
+  void defer(uint32_t at, std::string msg) {
+    const auto size = static_cast<uint32_t>(end_ - base_);
+    at = std::min(at, size);
+    defer(Err{ErrCode::Syntax, std::move(msg), Span{at, std::min(at + 1, size)}});
+  }
+  void defer_variable(const Token& t) {
+    defer(t.begin, fmt::format("variable {} is not a term; quote it to make an atom", describe(t)));
+  }
   bool unexpected(const Token& t, std::string_view wanted);
   std::string describe(const Token& t) const;
   uint32_t off(const char* q) const { return static_cast<uint32_t>(q - base_); }
@@ -544,6 +563,8 @@ private:
   bool in_lex_ = false;      // inside lex(): a failure now is a scan error
   bool lex_failed_ = false;  // the error in err_ is a scan error
   bool failed_ = false;
+  bool deferred_ = false; // deferred_err_ waits for the end of the term
+  Err deferred_err_;
   bool nonchar_escape_ = false; // the text holds `\^` + U+FFFE or U+FFFF
   Err err_;
   std::string scratch_;                         // unescaped text of the current string/atom
@@ -1419,6 +1440,10 @@ bool Parser::parse_term() {
         continue;
       case Tok::Fun:
         return parse_fun(t);
+      case Tok::Var:
+        defer_variable(t);
+        vals_.push_back(ast::TupleTerm::make(doc_.arena, sp, nullptr, 0)); // stands in for it
+        return true;
       case Tok::RBrace:
       case Tok::RBrack:
         if (!frames_.empty() && frames_.back().base == vals_.size()) {
@@ -1449,22 +1474,32 @@ bool Parser::parse_term() {
 bool Parser::parse_fun(const Token& fun_tok) {
   Token m, colon, f, slash, a;
   next(m);
-  if (m.kind != Tok::Atom)
+  if (m.kind == Tok::Var)
+    defer_variable(m);
+  else if (m.kind != Tok::Atom)
     return unexpected(m, "expected a module atom in 'fun M:F/A'");
   next(colon);
   if (colon.kind != Tok::Colon)
     return unexpected(colon, "only external funs 'fun M:F/A' are terms; expected ':'");
   next(f);
-  if (f.kind != Tok::Atom)
+  if (f.kind == Tok::Var)
+    defer_variable(f);
+  else if (f.kind != Tok::Atom)
     return unexpected(f, "expected a function atom in 'fun M:F/A'");
   next(slash);
   if (slash.kind != Tok::Slash)
     return unexpected(slash, "expected '/' in 'fun M:F/A'");
   next(a);
-  if (a.kind != Tok::Integer)
+  if (a.kind == Tok::Var)
+    defer_variable(a);
+  else if (a.kind != Tok::Integer)
     return unexpected(a, "expected an integer arity in 'fun M:F/A'");
-  if (a.big || a.ival > 255)
-    return fail(a.begin, "fun arity must be 0..255");
+  else if (a.big || a.ival > 255)
+    defer(a.begin, "fun arity must be 0..255");
+  if (deferred_) {
+    vals_.push_back(ast::TupleTerm::make(doc_.arena, Span{fun_tok.begin, a.end}, nullptr, 0));
+    return true;
+  }
   vals_.push_back(doc_.arena.make<ast::FunTerm>(Span{fun_tok.begin, a.end}, atom_of(m), atom_of(f),
                                                 static_cast<uint32_t>(a.ival)));
   return true;
@@ -1512,12 +1547,18 @@ bool Parser::close_container(uint32_t end) {
       break;
     }
     case FrameKind::Binary: {
-      auto r = builders_[fr.bin].finish(doc_, sp, bin_budget_);
       --open_bins_;
+      if (deferred_) {
+        // Nothing is built once an error waits: an empty binary stands in.
+        builders_[fr.bin] = detail::BinaryBuilder();
+        node = doc_.arena.make<ast::BinaryTerm>(sp, nullptr, 0);
+        break;
+      }
+      auto r = builders_[fr.bin].finish(doc_, sp, bin_budget_);
       if (!r.ok()) {
-        failed_ = true;
-        err_ = r.error();
-        return false;
+        defer(r.error());
+        node = doc_.arena.make<ast::BinaryTerm>(sp, nullptr, 0);
+        break;
       }
       node = *r;
       break;
@@ -1556,6 +1597,8 @@ bool Parser::parse_bit_size(detail::Segment& seg) {
     seg.size_is_all = true;
   } else if (t.kind == Tok::Atom && !signed_once && doc_.atoms.text(atom_of(t)) == "undefined") {
     seg.size_is_undefined = true; // erl_bits: no size, valid for utf8/16/32 only
+  } else if (t.kind == Tok::Var) {
+    defer_variable(t); // an unbound size: the segment is not built
   } else {
     return unexpected(t, "expected an integer segment size");
   }
@@ -1611,7 +1654,8 @@ bool Parser::parse_bin_element_tail() {
       break;
     }
     default:
-      return fail(v.span().begin, "a binary segment value must be a number, a string or a binary");
+      defer(v.span().begin, "a binary segment value must be a number, a string or a binary");
+      break;
   }
   if (peek().kind == Tok::Colon) {
     Token c;
@@ -1632,8 +1676,8 @@ bool Parser::parse_bin_element_tail() {
       // erl_bits takes an atom or {atom, integer}: a quoted atom such as
       // 'unit:8' is an unknown type, not a unit.
       if (spec.find(':') != std::string::npos)
-        return fail(a.begin, fmt::format("bad binary segment: unknown type specifier '{}'",
-                                         printable_excerpt(spec, false)));
+        defer(a.begin, fmt::format("bad binary segment: unknown type specifier '{}'",
+                                   printable_excerpt(spec, false)));
       if (peek().kind == Tok::Colon) {
         Token c, n;
         next(c);
@@ -1653,11 +1697,10 @@ bool Parser::parse_bin_element_tail() {
   seg.span.end = has_la_ ? la_.begin : off(p_);
   if (failed_)
     return false;
-  auto r = builders_[open_bins_ - 1].add(seg);
-  if (!r.ok()) {
-    failed_ = true;
-    err_ = r.error();
-    return false;
+  if (!deferred_) {
+    auto r = builders_[open_bins_ - 1].add(seg);
+    if (!r.ok())
+      defer(r.error());
   }
   // The element's value now lives in the builder: give its nodes back, so that a
   // binary written as N integers costs its bytes, not N nodes.
@@ -1684,8 +1727,10 @@ bool Parser::after_value() {
         const uint32_t begin = fr.begin;
         frames_.pop_back();
         if ((r.flags() & ast::kSignedLiteral) != 0 ||
-            (r.kind() != ast::TermKind::Integer && r.kind() != ast::TermKind::Float))
-          return fail(begin, "unary minus or plus applies only to a number literal");
+            (r.kind() != ast::TermKind::Integer && r.kind() != ast::TermKind::Float)) {
+          defer(begin, "unary minus or plus applies only to a number literal");
+          continue; // the value stands in for the whole
+        }
         // A number node of this document's arena: fold the sign into it.
         Term* v = const_cast<Term*>(r.node());
         v->span.begin = begin;
@@ -1747,8 +1792,12 @@ bool Parser::after_value() {
           fr.kind = FrameKind::MapValue;
           return true;
         }
-        if (t.kind == Tok::Other && base_[t.begin] == ':')
-          return fail(t.begin, "':=' is not allowed in a map term; use '=>'");
+        if (t.kind == Tok::Other && t.end - t.begin == 2 && base_[t.begin] == ':' &&
+            base_[t.begin + 1] == '=') {
+          defer(t.begin, "':=' is not allowed in a map term; use '=>'");
+          fr.kind = FrameKind::MapValue;
+          return true;
+        }
         return unexpected(t, "expected '=>' in map");
       case FrameKind::MapValue:
         if (t.kind == Tok::Comma) {
@@ -1869,6 +1918,11 @@ Result<void> Parser::run_document() {
     if (dot.kind != Tok::Dot) {
       if (!failed_)
         unexpected(dot, "expected '.' after the term");
+      return err_;
+    }
+    if (deferred_) {
+      failed_ = true;
+      err_ = deferred_err_;
       return err_;
     }
     if (!pending_atoms_.empty() && pending_atoms_.back().slot == nullptr)

@@ -109,6 +109,28 @@ TEST(TermParser, ReportsErrorsWithLineAndColumn) {
       // ... but not a scan error in a later form.
       {__LINE__, "[a b]. \n[1.0e999].", "t.erl:1:4: error: expected ',', '|' or ']' in list"},
       {__LINE__, "{VSN}.\n'", "t.erl:1:2: error: variable 'VSN' is not a term"},
+      // What OTP finds only after the whole term has parsed (normalise/1, eval_bits:
+      // "bad term") gives way to a syntax error later in the term ...
+      {__LINE__, "{a, X\n b}.", "t.erl:2:2: error: expected ',' or '}' in tuple, saw 'b'"},
+      {__LINE__, "[<<1/u", "t.erl:1:7: error: expected ',' or '>>' in binary, saw end of file"},
+      {__LINE__, "{<<1/'unit:8'>>,\n x y}.", "t.erl:2:4: error: expected ',' or '}' in tuple"},
+      {__LINE__, "[- a,\n b c].", "t.erl:2:4: error: expected ',', '|' or ']' in list"},
+      {__LINE__, "#{a := 1\n b}.", "t.erl:2:2: error: expected ',' or '}' in map, saw 'b'"},
+      {__LINE__, "[fun m:f/256,\n a b].", "t.erl:2:4: error: expected ',', '|' or ']'"},
+      {__LINE__, "<<1:Size,\n 2 3>>.", "t.erl:2:4: error: expected ',' or '>>' in binary"},
+      {__LINE__, "[<<a>>\n}.", "t.erl:2:1: error: expected ',', '|' or ']' in list, saw '}'"},
+      // ... and to a scan error anywhere in it ...
+      {__LINE__, "[X,\n 1.0e999].", "t.erl:2:2: error: illegal float '1.0e999'"},
+      // ... and is reported where it is when the term is otherwise whole (OTP says
+      // "bad term" on the line where the term starts), the first one if several.
+      {__LINE__, "{a,\n X, Y}.", "t.erl:2:2: error: variable 'X' is not a term"},
+      {__LINE__, "[ok,\n fun M:f/1].", "t.erl:2:6: error: variable 'M' is not a term"},
+      {__LINE__, "[ok,\n fun m:f/256].", "t.erl:2:10: error: fun arity must be 0..255"},
+      {__LINE__, "[ok,\n <<1:N>>].", "t.erl:2:6: error: variable 'N' is not a term"},
+      {__LINE__, "[ok,\n <<{a}>>].", "t.erl:2:4: error: a binary segment value must be"},
+      {__LINE__, "[ok,\n <<1/u, 2:99999999999>>].", "t.erl:2:4: error: bad binary segment: unknown"},
+      {__LINE__, "{ok,\n - a}.", "t.erl:2:2: error: unary minus or plus applies only"},
+      {__LINE__, "{ok,\n #{a := 1}}.", "t.erl:2:6: error: ':=' is not allowed in a map term"},
   };
   for (const Case& c : cases) {
     Parsed p = parse(c.input);
