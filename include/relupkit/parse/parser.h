@@ -20,8 +20,11 @@ struct ParseOptions {
 ///
 /// Accepts exactly what `file:consult/1` accepts; on failure the Err's span
 /// starts where the error is and its message reads like
-/// "unterminated string starting here". The parser never recurses on the C
-/// stack, so nesting depth is bounded only by memory.
+/// "unterminated string starting here". Within a term, the error reported is
+/// the one OTP stops at: a scan error anywhere in it first, then a syntax
+/// error, then what OTP checks only once the term has parsed (a variable, a
+/// bad binary segment, ...). The parser never recurses on the C stack, so
+/// nesting depth is bounded only by memory.
 ///
 /// **Example**:
 /// ```
