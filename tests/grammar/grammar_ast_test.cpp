@@ -373,4 +373,26 @@ TEST(GrammarAst, LongFlatInputsDoNotRecurse) {
   EXPECT_EQ(only_term(*doc).cast<ast::ListTerm>()->size, 200001u);
 }
 
+// The grammar builds the same references as the hand parser: most atoms held
+// in the reference, an atom too long in the source for it behind a node.
+TEST(GrammarAst, AtomsLiveInTheirReferenceUnlessTooLong) {
+  std::string big = "'";
+  for (int i = 0; i < 255; ++i)
+    big += "\\x{10FFFF}";
+  big += "'";
+  auto doc = parse_ok("{ok, " + big + ", [x|y]}.");
+  const auto* t = only_term(*doc).cast<ast::TupleTerm>();
+  ASSERT_EQ(t->size, 3u);
+  EXPECT_TRUE(t->elems()[0].is_immediate());
+  EXPECT_EQ(doc->atoms.text(t->elems()[0].atom()), "ok");
+  const TermRef q = t->elems()[1];
+  EXPECT_FALSE(q.is_immediate());
+  EXPECT_EQ(q.kind(), ast::TermKind::Atom);
+  EXPECT_EQ(doc->atoms.chars(q.atom()), 255u);
+  EXPECT_EQ(slice(*doc, q.span()), big);
+  const auto* l = t->elems()[2].cast<ast::ListTerm>();
+  EXPECT_TRUE(l->tail.is_immediate());
+  EXPECT_EQ(doc->atoms.text(l->tail.atom()), "y");
+}
+
 } // namespace
