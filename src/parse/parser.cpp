@@ -821,7 +821,8 @@ __attribute__((always_inline)) inline void Parser::lex(Token& t) {
   t.end = off(p_);
 }
 
-void Parser::lex_name(Token& t, bool var) {
+// Always inlined into lex(): +5% on the bench relup (A/B in one sitting).
+__attribute__((always_inline)) inline void Parser::lex_name(Token& t, bool var) {
   const char* start = p_;
   // ASCII name characters; the NUL padding after the input stops the scan.
   p_ = skip_ascii_name(p_);
