@@ -128,7 +128,8 @@ TEST(TermParser, ReportsErrorsWithLineAndColumn) {
       {__LINE__, "[ok,\n fun m:f/256].", "t.erl:2:10: error: fun arity must be 0..255"},
       {__LINE__, "[ok,\n <<1:N>>].", "t.erl:2:6: error: variable 'N' is not a term"},
       {__LINE__, "[ok,\n <<{a}>>].", "t.erl:2:4: error: a binary segment value must be"},
-      {__LINE__, "[ok,\n <<1/u, 2:99999999999>>].", "t.erl:2:4: error: bad binary segment: unknown"},
+      {__LINE__, "[ok,\n <<1/u, 2:99999999999>>].",
+       "t.erl:2:4: error: bad binary segment: unknown"},
       {__LINE__, "{ok,\n - a}.", "t.erl:2:2: error: unary minus or plus applies only"},
       {__LINE__, "{ok,\n #{a := 1}}.", "t.erl:2:6: error: ':=' is not allowed in a map term"},
   };
