@@ -76,7 +76,7 @@ template <typename F> bool for_each_term(const ast::Document& doc, F&& f) {
       push(tu->elems(), tu->size);
     } else if (const auto* l = t.dyn_cast<ast::ListTerm>()) {
       push(l->elems(), l->size);
-      if (l->tail.operator bool())
+      if (l->tail)
         todo.push_back(l->tail);
     } else if (const auto* m = t.dyn_cast<ast::MapTerm>()) {
       push(m->kv(), 2 * size_t(m->size));

@@ -264,11 +264,7 @@ inline void push_atom(const Span& sp, std::string_view utf8, uint32_t chars, Sta
   // list_to_atom/1 refuses more than 255 characters (erl_scan: illegal atom).
   if (chars > 255)
     State::fail(sp, "atom too long (at most 255 characters)");
-  const ast::Atom a = st.doc.atoms.intern(utf8, chars);
-  if (ast::TermRef::fits_immediate(a, sp))
-    st.vals.push_back(ast::TermRef::immediate(a, sp));
-  else
-    st.vals.push_back(st.doc.arena.make<ast::AtomTerm>(sp, a));
+  st.vals.push_back(ast::make_atom(st.doc.arena, st.doc.atoms.intern(utf8, chars), sp));
 }
 
 template <> struct action<quoted_atom> {

@@ -502,7 +502,6 @@ private:
   // has closed, see rebase_pending_atoms) in the container.
   void lex_atom_text(Token& t, const char* text, uint32_t bytes, uint32_t chars);
   ast::Atom atom_of(Token& t);
-  ast::TermRef atom_ref(ast::Atom a, Span sp);
   void resolve_atoms();
   void rebase_pending_atoms(const Frame& fr, ast::TermRef* elems, ast::TermRef* tail);
   struct PendingAtom {
@@ -516,13 +515,17 @@ private:
   };
   static constexpr size_t kAtomBatch = 64;
 
+  /// A syntax error at byte `at`, its span kept inside the input.
+  Err error_at(uint32_t at, std::string msg) const {
+    const auto size = static_cast<uint32_t>(end_ - base_);
+    at = std::min(at, size);
+    return Err{ErrCode::Syntax, std::move(msg), Span{at, std::min(at + 1, size)}};
+  }
   bool fail(uint32_t at, std::string msg) {
     if (!failed_) {
       failed_ = true;
       lex_failed_ = in_lex_;
-      const auto size = static_cast<uint32_t>(end_ - base_);
-      at = std::min(at, size);
-      err_ = Err{ErrCode::Syntax, std::move(msg), Span{at, std::min(at + 1, size)}};
+      err_ = error_at(at, std::move(msg));
     }
     return false;
   }
@@ -537,13 +540,10 @@ private:
       deferred_err_ = std::move(e);
     }
   }
-  void defer(uint32_t at, std::string msg) {
-    const auto size = static_cast<uint32_t>(end_ - base_);
-    at = std::min(at, size);
-    defer(Err{ErrCode::Syntax, std::move(msg), Span{at, std::min(at + 1, size)}});
-  }
-  void defer_variable(const Token& t) {
-    defer(t.begin, fmt::format("variable {} is not a term; quote it to make an atom", describe(t)));
+  void defer(uint32_t at, std::string msg) { defer(error_at(at, std::move(msg))); }
+  void defer_variable(const Token& t) { defer(t.begin, variable_message(t)); }
+  std::string variable_message(const Token& t) const {
+    return fmt::format("variable {} is not a term; quote it to make an atom", describe(t));
   }
   bool unexpected(const Token& t, std::string_view wanted);
   std::string describe(const Token& t) const;
@@ -1198,18 +1198,13 @@ ast::Atom Parser::atom_of(Token& t) {
   return t.atom;
 }
 
-ast::TermRef Parser::atom_ref(ast::Atom a, Span sp) {
-  if (ast::TermRef::fits_immediate(a, sp))
-    return ast::TermRef::immediate(a, sp);
-  return doc_.arena.make<ast::AtomTerm>(sp, a);
-}
-
 void Parser::resolve_atoms() {
   for (const PendingAtom& a : pending_atoms_)
     doc_.atoms.prefetch_record(a.hash);
   for (const PendingAtom& a : pending_atoms_) {
-    const ast::TermRef r = atom_ref(
-        doc_.atoms.intern_hashed(std::string_view(a.text, a.bytes), a.chars, a.hash), a.span);
+    const ast::TermRef r = ast::make_atom(
+        doc_.arena, doc_.atoms.intern_hashed(std::string_view(a.text, a.bytes), a.chars, a.hash),
+        a.span);
     if (a.slot != nullptr)
       *a.slot = r;
     else if (a.stack_index < vals_.size()) // (not after a failure unwound the stack)
@@ -1315,8 +1310,7 @@ bool Parser::unexpected(const Token& t, std::string_view wanted) {
   if (failed_)
     return false;
   if (t.kind == Tok::Var)
-    return fail(t.begin,
-                fmt::format("variable {} is not a term; quote it to make an atom", describe(t)));
+    return fail(t.begin, variable_message(t));
   if (t.kind == Tok::Reserved)
     return fail(t.begin,
                 fmt::format("reserved word {} cannot be a bare atom; quote it", describe(t)));
@@ -1349,7 +1343,7 @@ bool Parser::parse_term() {
           if (pending_atoms_.size() == kAtomBatch)
             resolve_atoms();
         } else {
-          vals_.push_back(atom_ref(atom_of(t), sp));
+          vals_.push_back(ast::make_atom(doc_.arena, atom_of(t), sp));
         }
         return true;
       case Tok::Integer:
@@ -1455,15 +1449,9 @@ bool Parser::parse_term() {
                                   ? fr.kind == FrameKind::Tuple || fr.kind == FrameKind::MapKey
                                   : fr.kind == FrameKind::List;
           if (closes) {
-            frames_.pop_back();
-            const Span whole{fr.begin, t.end};
-            if (fr.kind == FrameKind::Tuple)
-              vals_.push_back(ast::TupleTerm::make(doc_.arena, whole, nullptr, 0));
-            else if (fr.kind == FrameKind::List)
-              vals_.push_back(ast::ListTerm::make(doc_.arena, whole, nullptr, 0, {}));
-            else
-              vals_.push_back(ast::MapTerm::make(doc_.arena, whole, nullptr, 0));
-            return true;
+            if (fr.kind == FrameKind::MapKey)
+              frames_.back().kind = FrameKind::MapValue; // a map of no pairs
+            return close_container(t.end);
           }
         }
         return unexpected(t, "expected a term");
@@ -1551,19 +1539,17 @@ bool Parser::close_container(uint32_t end) {
     }
     case FrameKind::Binary: {
       --open_bins_;
-      if (deferred_) {
-        // Nothing is built once an error waits: an empty binary stands in.
-        builders_[fr.bin] = detail::BinaryBuilder();
-        node = doc_.arena.make<ast::BinaryTerm>(sp, nullptr, 0);
-        break;
-      }
-      auto r = builders_[fr.bin].finish(doc_, sp, bin_budget_);
-      if (!r.ok()) {
+      if (!deferred_) {
+        auto r = builders_[fr.bin].finish(doc_, sp, bin_budget_);
+        if (r.ok()) {
+          node = *r;
+          break;
+        }
         defer(r.error());
-        node = doc_.arena.make<ast::BinaryTerm>(sp, nullptr, 0);
-        break;
       }
-      node = *r;
+      // Nothing is built once an error waits: an empty binary stands in.
+      builders_[fr.bin] = detail::BinaryBuilder();
+      node = doc_.arena.make<ast::BinaryTerm>(sp, nullptr, 0);
       break;
     }
     default:

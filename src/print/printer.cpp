@@ -301,10 +301,12 @@ private:
   // Measure
   void measure(TermRef root);
   void visit(TermRef t);
-  uint32_t add_leaf(LeafKind k, uint64_t len) {
+  uint32_t add_leaf(LeafKind k, uint64_t len) { return add_sized(NodeKind::Leaf, k, len); }
+  /// A node with no children in nodes_ (a leaf or a Bin) of flat length `len`.
+  uint32_t add_sized(NodeKind kind, LeafKind k, uint64_t len) {
     const auto idx = static_cast<uint32_t>(nodes_.size());
     Node n;
-    n.kind = NodeKind::Leaf;
+    n.kind = kind;
     n.leaf = k;
     n.improper = 0;
     n.pad = 0;
@@ -844,15 +846,7 @@ void Printer::visit_binary(const BinaryTerm* b) {
     len += static_cast<uint64_t>(digit_count(b->data[nbytes] >> (8 - rest))) + 2;
   else
     len -= 1;
-  Node n{};
-  n.kind = NodeKind::Bin;
-  n.len = saturate(len);
-  n.u.term = b;
-  nodes_.push_back(n);
-  if (!mframes_.empty()) {
-    mframes_.back().sum += len;
-    mframes_.back().count += 1;
-  }
+  nodes_[add_sized(NodeKind::Bin, LeafKind{}, len)].u.term = b;
 }
 
 // ---------------------------------------------------------------------------

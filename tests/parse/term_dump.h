@@ -83,7 +83,7 @@ inline void dump(std::string& out, const ast::Document& doc, ast::TermRef t) {
             first = false;
             dump(out, doc, l->elems()[i]);
           }
-          if (l->tail.operator bool() == false) {
+          if (!l->tail) {
             cur = nullptr;
             break;
           }

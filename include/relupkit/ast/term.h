@@ -140,6 +140,14 @@ private:
 static_assert(sizeof(TermRef) == 8 && std::is_trivially_copyable_v<TermRef>);
 static_assert(alignof(Term) >= 2, "bit 0 of a node's address tells it from an immediate atom");
 
+/// A reference to atom `a` written at `s`: immediate when it fits, else an
+/// AtomTerm node in `arena`.
+inline TermRef make_atom(Arena& arena, Atom a, Span s) {
+  if (TermRef::fits_immediate(a, s))
+    return TermRef::immediate(a, s);
+  return arena.make<AtomTerm>(s, a);
+}
+
 /// Magnitude of an integer that does not fit in int64_t.
 struct BigInt {
   bool negative;
