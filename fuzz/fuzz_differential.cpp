@@ -2,6 +2,8 @@
 // fuzz_differential: the hand-written parser and the PEGTL reference grammar agree
 // on accept/reject and, on accept, on the canonical print. Inputs the grammar
 // refuses for nesting depth (it recurses; the hand parser must not) are skipped.
+// And the hand parser's fused scanner builds exactly what its token-at-a-time
+// path builds, or fails with the same error.
 
 #include "fuzz_utils.h"
 #include "pegtl_parser.h"
@@ -13,6 +15,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!peg.ok() && grammar::is_nesting_too_deep(peg.error()))
     return 0;
   auto hand = fuzz::parse_hand(input);
+
+  // The hand parser's fused scanner and its token-at-a-time path build the
+  // same document, or report the same error.
+  auto tokens = fuzz::parse_hand_tokens(input);
+  if (hand.ok() != tokens.ok() ||
+      (!hand.ok() && fuzz::describe(hand.error()) != fuzz::describe(tokens.error())))
+    fuzz::fail("the fused scanner and the token path disagree",
+               {{"input", input},
+                {"fused", hand.ok() ? "accepts" : fuzz::describe(hand.error())},
+                {"tokens", tokens.ok() ? "accepts" : fuzz::describe(tokens.error())}});
+  if (hand.ok()) {
+    const std::string fused_dump = fuzz::exact_dump(**hand);
+    const std::string tokens_dump = fuzz::exact_dump(**tokens);
+    if (fused_dump != tokens_dump)
+      fuzz::fail_mismatch("the fused scanner and the token path build different documents", input,
+                          {"fused", fused_dump}, {"tokens", tokens_dump});
+  }
 
   if (hand.ok() != peg.ok()) {
     std::string hand_says = hand.ok() ? "accepts" : fuzz::describe(hand.error());

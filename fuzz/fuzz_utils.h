@@ -58,6 +58,14 @@ inline Result<std::unique_ptr<ast::Document>> parse_hand(std::string_view text) 
 inline const ast::Document& document(const std::unique_ptr<ast::Document>& doc) { return *doc; }
 inline const ast::Document& document(const ast::Document& doc) { return doc; }
 
+/// Parses `text` with the hand-written parser's token-at-a-time path only
+/// (ParseOptions::fast_path off).
+inline Result<std::unique_ptr<ast::Document>> parse_hand_tokens(std::string_view text) {
+  parse::ParseOptions o;
+  o.fast_path = false;
+  return parse::parse_document(make_source(text), o);
+}
+
 /// Calls `f(term)` for every term of the document, containers before their
 /// elements, without recursion; stops and returns false when `f` returns false.
 template <typename F> bool for_each_term(const ast::Document& doc, F&& f) {
@@ -117,6 +125,87 @@ inline uint64_t binary_bytes(const ast::Document& doc) {
     return true;
   });
   return total;
+}
+
+/// Everything a parse puts in a document, one line per node in pre-order: kind,
+/// span, flags, whether the reference is immediate, the value (atom text,
+/// integer, float bits, string, bits of a binary, fun) and the number of
+/// children; then the comments, the encoding and the coding line. Two parses
+/// with equal dumps built the same AST (atom ids aside).
+inline std::string exact_dump(const ast::Document& doc) {
+  std::string out;
+  const auto hex = [&](const uint8_t* p, size_t n) {
+    static const char* digits = "0123456789abcdef";
+    for (size_t i = 0; i < n; ++i) {
+      out += digits[p[i] >> 4];
+      out += digits[p[i] & 15];
+    }
+  };
+  for_each_term(doc, [&](ast::TermRef t) {
+    out += std::to_string(static_cast<int>(t.kind())) + " [" + std::to_string(t.span().begin) +
+           "," + std::to_string(t.span().end) + ") f" + std::to_string(t.flags()) +
+           (t.is_immediate() ? " imm " : " node ");
+    switch (t.kind()) {
+      case ast::TermKind::Atom:
+        out += doc.atoms.text(t.atom());
+        out += " c" + std::to_string(doc.atoms.chars(t.atom()));
+        break;
+      case ast::TermKind::Integer: {
+        const auto* i = t.cast<ast::IntegerTerm>();
+        out += std::to_string(i->value);
+        if (i->big != nullptr) {
+          out += i->big->negative ? " -big " : " big ";
+          hex(reinterpret_cast<const uint8_t*>(i->big->limbs), i->big->size * sizeof(uint32_t));
+        }
+        break;
+      }
+      case ast::TermKind::Float: {
+        const double v = t.cast<ast::FloatTerm>()->value;
+        hex(reinterpret_cast<const uint8_t*>(&v), sizeof v);
+        break;
+      }
+      case ast::TermKind::String: {
+        const auto* st = t.cast<ast::StringTerm>();
+        out += std::to_string(st->length) + " ";
+        out += st->text();
+        break;
+      }
+      case ast::TermKind::Binary: {
+        const auto* b = t.cast<ast::BinaryTerm>();
+        out += std::to_string(b->bits) + " ";
+        hex(b->data, (b->bits + 7) / 8);
+        break;
+      }
+      case ast::TermKind::Tuple:
+        out += std::to_string(t.cast<ast::TupleTerm>()->size);
+        break;
+      case ast::TermKind::List: {
+        const auto* l = t.cast<ast::ListTerm>();
+        out += std::to_string(l->size) + (l->tail ? " tail" : "");
+        break;
+      }
+      case ast::TermKind::Map:
+        out += std::to_string(t.cast<ast::MapTerm>()->size);
+        break;
+      case ast::TermKind::Fun: {
+        const auto* fn = t.cast<ast::FunTerm>();
+        out += doc.atoms.text(fn->module);
+        out += ':';
+        out += doc.atoms.text(fn->function);
+        out += '/' + std::to_string(fn->arity);
+        break;
+      }
+    }
+    out += '\n';
+    return true;
+  });
+  out += "terms " + std::to_string(doc.terms.size()) + "\ncomments";
+  for (const Span& c : doc.comments)
+    out += " [" + std::to_string(c.begin) + "," + std::to_string(c.end) + ")";
+  out += "\nencoding " + std::to_string(static_cast<int>(doc.encoding)) + " coding line " +
+         std::to_string(doc.has_coding_line) + " [" + std::to_string(doc.coding_line.begin) + "," +
+         std::to_string(doc.coding_line.end) + ")\n";
+  return out;
 }
 
 /// An Err as one line: `[begin,end) message`.

@@ -494,6 +494,18 @@ private:
   bool parse_bit_size(detail::Segment& seg);
   bool close_container(uint32_t end);
 
+  // The fused scanner: reads the common grammar (ASCII whitespace and
+  // comments, bare and quoted atoms and strings without escapes, small
+  // decimal integers, tuples, lists) straight from the text, without tokens,
+  // into the same stacks parse_term() and after_value() use. It stops at the
+  // first token it does not handle, where the token-at-a-time path goes on.
+  bool fast_scan(bool want_value);
+  const char* fast_white(const char* p);
+  bool fast_ok() const {
+    return opts_.fast_path && !has_la_ && !latin1_ && !nonchar_escape_ && !deferred_ && !failed_ &&
+           open_bins_ == 0;
+  }
+
   // Atoms. Interning probes a hash table far larger than the cache, so atom
   // values are interned in batches: the lexer prefetches each one's table slot,
   // parse_term() pushes a reference whose atom is still unknown, and
@@ -504,6 +516,16 @@ private:
   ast::Atom atom_of(Token& t);
   void resolve_atoms();
   void rebase_pending_atoms(const Frame& fr, ast::TermRef* elems, ast::TermRef* tail);
+  /// Pushes a reference to an atom not interned yet (`hash` is its text's hash,
+  /// its slot prefetched); requires fits_immediate(Atom{}, sp) and no open binary.
+  __attribute__((always_inline)) void
+  push_pending_atom(const char* text, uint32_t bytes, uint32_t chars, uint64_t hash, Span sp) {
+    pending_atoms_.push_back(
+        PendingAtom{text, bytes, chars, hash, sp, atoms_seen_++, uint32_t(vals_.size()), nullptr});
+    vals_.push_back(ast::TermRef::immediate(ast::Atom{}, sp)); // its atom comes later
+    if (pending_atoms_.size() == kAtomBatch)
+      resolve_atoms();
+  }
   struct PendingAtom {
     const char* text;
     uint32_t bytes, chars;
@@ -1337,11 +1359,7 @@ bool Parser::parse_term() {
       case Tok::Atom:
         if (t.atom_pending && open_bins_ == 0 && ast::TermRef::fits_immediate(ast::Atom{}, sp)) {
           // (Inside a binary the arena may be rewound: nothing may wait there.)
-          pending_atoms_.push_back(PendingAtom{t.str, t.str_bytes, t.str_chars, t.atom_hash, sp,
-                                               atoms_seen_++, uint32_t(vals_.size()), nullptr});
-          vals_.push_back(ast::TermRef::immediate(ast::Atom{}, sp)); // its atom comes later
-          if (pending_atoms_.size() == kAtomBatch)
-            resolve_atoms();
+          push_pending_atom(t.str, t.str_bytes, t.str_chars, t.atom_hash, sp);
         } else {
           vals_.push_back(ast::make_atom(doc_.arena, atom_of(t), sp));
         }
@@ -1457,6 +1475,180 @@ bool Parser::parse_term() {
         return unexpected(t, "expected a term");
       default:
         return unexpected(t, "expected a term");
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The fused scanner.
+
+/// Skips ASCII whitespace and `%` comments (kept as skip_white() keeps them);
+/// stops at anything else, a non-ASCII byte included (skip_white() goes on
+/// from there), or at or past the end.
+__attribute__((always_inline)) inline const char* Parser::fast_white(const char* p) {
+  for (;;) {
+    p = skip_ascii_white(p, end_);
+    if (p >= end_ || *p != '%')
+      return p;
+    const char* start = p;
+    const void* nl = std::memchr(p, '\n', static_cast<size_t>(end_ - p));
+    p = nl != nullptr ? static_cast<const char*>(nl) : end_;
+    if (opts_.keep_comments)
+      doc_.comments.push_back(Span{off(start), off(p)});
+  }
+}
+
+// Reads tokens exactly as lex() would and acts on them exactly as parse_term()
+// and after_value() would, for the forms it knows; at any other token (or an
+// error) it stops before that token, with `p_` at it and the stacks as the
+// token-at-a-time path leaves them there, and returns whether a value is
+// wanted next. It stops too when the term is complete (no frame open).
+bool Parser::fast_scan(bool want_value) {
+  const char* p = p_;
+  const char* tok = p;
+  uint32_t last_end = last_end_;
+  bool any = false;
+  const auto stop = [&](bool wants) {
+    p_ = tok < end_ ? tok : end_;
+    if (any) {
+      last_end_ = last_end;
+      any_token_ = true;
+      last_kind_ = Tok::Other; // (only read after a failure, when lex() has set it)
+    }
+    return wants;
+  };
+  const auto took = [&](const char* q) {
+    p = q;
+    last_end = off(q);
+    any = true;
+  };
+  if (!want_value)
+    goto after;
+
+value:
+  p = fast_white(p);
+  tok = p;
+  switch (*p) {
+    case '{':
+      frames_.push_back(
+          Frame{FrameKind::Tuple, false, off(p), uint32_t(vals_.size()), 0, atoms_seen_});
+      took(p + 1);
+      goto value;
+    case '[':
+      frames_.push_back(
+          Frame{FrameKind::List, false, off(p), uint32_t(vals_.size()), 0, atoms_seen_});
+      took(p + 1);
+      goto value;
+    case '}':
+    case ']': {
+      // Closes an empty tuple or list; anything else is parse_term()'s to report.
+      if (frames_.empty() || frames_.back().base != vals_.size() ||
+          frames_.back().kind != (*p == '}' ? FrameKind::Tuple : FrameKind::List))
+        return stop(true);
+      took(p + 1);
+      close_container(last_end);
+      goto after;
+    }
+    case '"': {
+      const char* q = p + 1;
+      const char* r = q;
+      while (r < end_ && *r != '"' && *r != '\\')
+        ++r;
+      if (r >= end_ || *r != '"')
+        return stop(true);
+      // An adjacent string literal would concatenate: parse_term() joins them.
+      const size_t comments = doc_.comments.size();
+      const char* next = fast_white(r + 1);
+      if (next < end_ && (*next == '"' || static_cast<unsigned char>(*next) >= 0x80)) {
+        doc_.comments.resize(comments);
+        return stop(true);
+      }
+      uint32_t chars = 0;
+      for (const char* k = q; k < r; ++k)
+        chars += (static_cast<unsigned char>(*k) & 0xC0) != 0x80;
+      vals_.push_back(doc_.arena.make<ast::StringTerm>(Span{off(p), off(r + 1)}, q,
+                                                       static_cast<uint32_t>(r - q), chars));
+      took(r + 1);
+      p = next;
+      goto after;
+    }
+    case '\'': {
+      const char* q = p + 1;
+      const char* r = q;
+      while (r < end_ && *r != '\'' && *r != '\\')
+        ++r;
+      if (r >= end_ || *r != '\'')
+        return stop(true);
+      uint32_t chars = 0;
+      for (const char* k = q; k < r; ++k)
+        chars += (static_cast<unsigned char>(*k) & 0xC0) != 0x80;
+      const Span sp{off(p), off(r + 1)};
+      if (chars > 255 || !ast::TermRef::fits_immediate(ast::Atom{}, sp))
+        return stop(true);
+      const auto bytes = static_cast<uint32_t>(r - q);
+      const uint64_t h = ast::AtomTable::hash(q, bytes);
+      doc_.atoms.prefetch_slot(h);
+      push_pending_atom(q, bytes, chars, h, sp);
+      took(r + 1);
+      goto after;
+    }
+    default: {
+      const auto u = static_cast<unsigned char>(*p);
+      if (u >= 'a' && u <= 'z') {
+        // A bare atom: ASCII name characters only, not a reserved word.
+        const char* q = skip_ascii_name(p);
+        if (static_cast<unsigned char>(*q) >= 0x80)
+          return stop(true); // (the zero padding past the end is not)
+        const auto len = static_cast<uint32_t>(q - p);
+        const Span sp{off(p), off(q)};
+        if (len > 255 || is_reserved(p, len))
+          return stop(true);
+        const uint64_t h = ast::AtomTable::hash(p, len);
+        doc_.atoms.prefetch_slot(h);
+        push_pending_atom(p, len, len, h, sp);
+        took(q);
+        goto after;
+      }
+      if (u >= '0' && u <= '9') {
+        // A decimal integer of up to 18 digits; separators, bases and floats
+        // are lex_number()'s.
+        const char* q = p;
+        int64_t v = 0;
+        while (*q >= '0' && *q <= '9' && q - p < 19)
+          v = v * 10 + (*q++ - '0');
+        if (q - p > 18 || *q == '_' || *q == '#' || *q == '.')
+          return stop(true);
+        vals_.push_back(doc_.arena.make<ast::IntegerTerm>(Span{off(p), off(q)}, v));
+        took(q);
+        goto after;
+      }
+      return stop(true);
+    }
+  }
+
+after:
+  tok = p;
+  if (frames_.empty())
+    return stop(false);
+  p = fast_white(p);
+  tok = p;
+  {
+    const FrameKind k = frames_.back().kind;
+    if (k != FrameKind::Tuple && k != FrameKind::List)
+      return stop(false);
+    switch (*p) {
+      case ',':
+        took(p + 1);
+        goto value;
+      case '}':
+      case ']':
+        if (k != (*p == '}' ? FrameKind::Tuple : FrameKind::List))
+          return stop(false);
+        took(p + 1);
+        close_container(last_end);
+        goto after;
+      default:
+        return stop(false);
     }
   }
 }
@@ -1893,14 +2085,19 @@ Result<void> Parser::run_document() {
       return err_;
     if (first.kind == Tok::End)
       break;
-    // term: alternate "read a value" and "continue the open containers".
+    // term: alternate "read a value" and "continue the open containers", the
+    // fused scanner taking what it can of each.
+    bool want_value = true;
     for (;;) {
-      if (!parse_term())
+      if (fast_ok())
+        want_value = fast_scan(want_value);
+      if (want_value && !parse_term())
         return err_;
       if (!after_value())
         return err_;
       if (frames_.empty())
         break;
+      want_value = true;
     }
     Token dot;
     next(dot);

@@ -228,6 +228,94 @@ RC_GTEST_PROP(ParserProp, RejectionsAreOneLineInsideTheFile, ()) {
     check_error(text, doc.error());
 }
 
+/// The fused scanner and the token-at-a-time path of the hand parser on the
+/// same text: the same document (spans, flags, comments), or the same error.
+void check_fused_equals_tokens(const std::string& text) {
+  auto fused = read_hand(text);
+  auto tokens = fuzz::parse_hand_tokens(text);
+  RC_ASSERT(fused.ok() == tokens.ok());
+  if (fused.ok())
+    RC_ASSERT(fuzz::exact_dump(**fused) == fuzz::exact_dump(**tokens));
+  else
+    RC_ASSERT(fuzz::describe(fused.error()) == fuzz::describe(tokens.error()));
+}
+
+RC_GTEST_PROP(ParserProp, FusedScannerEqualsTokenPathOnGeneratedText, ()) {
+  check_fused_equals_tokens((*prop::document()).text);
+}
+
+RC_GTEST_PROP(ParserProp, FusedScannerEqualsTokenPathOnMutatedText, ()) {
+  const prop::Doc d = *prop::document();
+  const std::string text = *mutated(d.text);
+  RC_CLASSIFY(read_hand(text).ok(), "mutation still readable");
+  check_fused_equals_tokens(text);
+}
+
+// Texts where the fused scanner stops part-way (at each kind of token it
+// leaves to the token path) or fails; both paths must agree on each.
+TEST(ParserFused, StopsWhereTheTokenPathTakesOver) {
+  const std::string long_name(256, 'a');
+  const std::vector<std::string> texts = {
+      "{\"a\" \"b\", c}.",
+      "{\"a\" % between\n \"b\"}.\n",
+      "{\"a\"\xC2\xA0\"b\"}.",
+      "{\"a\"\xC2\xA0, b}.",
+      "[\"a\\nb\", 'q\\'x', 'Q', '', \"\"].",
+      "[1.5, 1_000, 16#ff, 2, 0, 007].",
+      "[1., 2].",
+      "[123456789012345678, 1234567890123456789, 99999999999999999999].",
+      "[abc\xC3\xA9, caf\xC3\xA9, ab@c_D9, 'A b'].",
+      "[fun m:f/1, 'fun', x].",
+      "[a, case].",
+      "#{a => [1, 2], b => {}}.",
+      "{[], {}, {{{}}}, [[]]}.",
+      "{[}].",
+      "[a | b].",
+      "[a || b].",
+      "{a,}.",
+      "[a,].",
+      "{a, <<1, 2>>, <<\"x\">>, b}.",
+      "{- 1, [+2, -(3)], -a}.",
+      "{a, X}.",
+      "{a, $b, $\\n}.",
+      "[a.",
+      "{a, b",
+      "{a %c\n, b}. % t\n{c}.\n%end",
+      "{a}. {b}.\na.\n\"x\". [].",
+      "[" + long_name + "].",
+      "['" + long_name + "'].",
+      "{'abc",
+      "{\"abc",
+      "{a, b}.x",
+      "{a, b}x.",
+      "{1a}.",
+      "{a\0b}.",
+      "%% coding: latin-1\n{'\xe9', \"\xe9\", b}.\n",
+      "{a\xC2\xA0, b}.",
+      "{a, b} .",
+      "{a, \"b\"}.",
+      "{a, \"b\"\n",
+      std::string(1000, '[') + std::string(1000, ']') + ".",
+      std::string(1000, '{') + "a" + std::string(1000, '}') + ".",
+  };
+  int accepted = 0;
+  for (const std::string& text : texts) {
+    SCOPED_TRACE(text);
+    auto fused = fuzz::parse_hand(text);
+    auto tokens = fuzz::parse_hand_tokens(text);
+    ASSERT_EQ(fused.ok(), tokens.ok());
+    if (fused.ok()) {
+      ++accepted;
+      EXPECT_EQ(fuzz::exact_dump(**fused), fuzz::exact_dump(**tokens));
+    } else {
+      EXPECT_EQ(fuzz::describe(fused.error()), fuzz::describe(tokens.error()));
+    }
+  }
+  // Both outcomes are exercised.
+  EXPECT_GT(accepted, 10);
+  EXPECT_LT(accepted, static_cast<int>(texts.size()) - 10);
+}
+
 #ifdef RELUPKIT_PROP_HAVE_GRAMMAR
 
 Result<std::unique_ptr<ast::Document>> read_grammar(std::string_view text) {

@@ -13,6 +13,10 @@ namespace relupkit::parse {
 struct ParseOptions {
   /// Keep `%` comments in Document::comments.
   bool keep_comments = true;
+  /// Read the common forms (atoms, strings without escapes, small integers,
+  /// tuples, lists) with the fused scanner. The result is the same either way;
+  /// false forces the token-at-a-time path everywhere (tests compare the two).
+  bool fast_path = true;
 };
 
 /// Parses a whole term file: any number of terms, each ended by `.` and
@@ -32,7 +36,7 @@ struct ParseOptions {
 /// if (!doc.ok()) puts(format_error(...).c_str());
 /// ```
 Result<std::unique_ptr<ast::Document>> parse_document(SourceBuffer source,
-                                                     const ParseOptions& options = {});
+                                                      const ParseOptions& options = {});
 
 /// Parses `doc.source` into `doc`, a Document that holds nothing else yet. The
 /// form for callers that need the source after a failure (to render the error)
