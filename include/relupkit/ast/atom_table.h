@@ -56,31 +56,23 @@ public:
   uint32_t chars(Atom a) const { return entries_[a.id].chars; }
   size_t size() const { return entries_.size(); }
 
-  /// A fast 64-bit hash (xxh3-style): each 16-byte block of the text is one
-  /// 128-bit multiply, independent of the others, so their latencies overlap.
-  /// Texts are valid UTF-8, which no 8-byte key below is, so no block can
-  /// cancel to zero.
-  __attribute__((always_inline)) static uint64_t hash(const char* p, size_t n) {
-    constexpr uint64_t s0 = 0xa0761d6478bd642full, s1 = 0xe7037ed1a0b428dbull,
-                       s2 = 0x8ebc6af09c88c6e3ull, s3 = 0x589965cc75374cc3ull;
-    uint64_t acc = n * 0x9e3779b185ebca87ull;
-    if (n > 16) {
-      const char* last = p + n - 16;
-      for (; p < last; p += 16)
-        acc += mix(load64(p) ^ s0, load64(p + 8) ^ s1);
-      acc += mix(load64(last) ^ s2, load64(last + 8) ^ s3);
-    } else if (n >= 8) {
-      acc += mix(load64(p) ^ s0, load64(p + n - 8) ^ s1);
-    } else if (n >= 4) {
+  /// A fast 64-bit hash (wyhash-style multiply-mix over 8-byte words).
+  static uint64_t hash(const char* p, size_t n) {
+    constexpr uint64_t k0 = 0xa0761d6478bd642full, k1 = 0xe7037ed1a0b428dbull;
+    uint64_t h = k0 ^ n;
+    while (n >= 8) {
+      h = mix(h ^ load64(p), k1);
+      p += 8;
+      n -= 8;
+    }
+    if (n >= 4) {
       // Two overlapping 4-byte loads cover 4..7 bytes without a memcpy call.
-      acc += mix(((uint64_t(load32(p)) << 32) | load32(p + n - 4)) ^ s0, s1);
+      h = mix(h ^ ((uint64_t(load32(p)) << 32) | load32(p + n - 4)), k1 ^ n);
     } else if (n > 0) {
       const auto* u = reinterpret_cast<const unsigned char*>(p);
-      acc += mix(((uint64_t(u[0]) << 16) | (uint64_t(u[n >> 1]) << 8) | u[n - 1]) ^ s0, s1);
+      h = mix(h ^ ((uint64_t(u[0]) << 16) | (uint64_t(u[n >> 1]) << 8) | u[n - 1]), k1 ^ n);
     }
-    acc ^= acc >> 37;
-    acc *= 0x165667919e3779f9ull;
-    return acc ^ (acc >> 32);
+    return mix(h, k0);
   }
 
 private:
