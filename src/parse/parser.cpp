@@ -1614,9 +1614,9 @@ value:
         // are lex_number()'s.
         const char* q = p;
         int64_t v = 0;
-        while (*q >= '0' && *q <= '9' && q - p < 19)
+        while (q - p < 18 && *q >= '0' && *q <= '9')
           v = v * 10 + (*q++ - '0');
-        if (q - p > 18 || *q == '_' || *q == '#' || *q == '.')
+        if ((*q >= '0' && *q <= '9') || *q == '_' || *q == '#' || *q == '.')
           return stop(true);
         vals_.push_back(doc_.arena.make<ast::IntegerTerm>(Span{off(p), off(q)}, v));
         took(q);
