@@ -9,10 +9,13 @@
 
 #include <fmt/format.h>
 
+#include "base/huge_pages.h"
+
 namespace relupkit {
 
 SourceBuffer::SourceBuffer(std::string name, std::string_view text)
     : name_(std::move(name)), data_(new char[text.size() + kPadding]), size_(text.size()) {
+  detail::advise_huge_pages(data_.get(), text.size());
   if (!text.empty())
     std::memcpy(data_.get(), text.data(), text.size());
   std::memset(data_.get() + text.size(), 0, kPadding);
@@ -44,6 +47,7 @@ Result<SourceBuffer> SourceBuffer::read_file(const std::string& path) {
       return Err{ErrCode::Io, "file too large (4 GiB at most)", {}};
     }
     buf.data_.reset(new char[known + kPadding]);
+    detail::advise_huge_pages(buf.data_.get(), known);
     size_t got = std::fread(buf.data_.get(), 1, known, f);
     buf.size_ = got;
     // The file may have grown since ftell: read the rest the slow way.

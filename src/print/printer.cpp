@@ -26,6 +26,7 @@
 
 #include <fmt/format.h>
 
+#include "base/huge_pages.h"
 #include "base/utf8.h"
 #include "print/float_format.h"
 #include "print/grapheme.h"
@@ -295,6 +296,8 @@ public:
   void reserve(size_t source_bytes) {
     out_.reserve(out_.size() + source_bytes + source_bytes / 8 + 64);
     nodes_.reserve(source_bytes / 8 + 16);
+    relupkit::detail::advise_huge_pages(out_.data() + out_.size(), out_.capacity() - out_.size());
+    relupkit::detail::advise_huge_pages(nodes_.data(), nodes_.capacity() * sizeof(Node));
   }
 
 private:
