@@ -408,12 +408,11 @@ struct Token {
   uint32_t begin, end;
   ast::Atom atom;    // Atom, when !atom_pending
   bool atom_pending; // Atom not interned yet: its text is str/str_bytes (a source
-                     // slice), str_chars characters, hash atom_hash
-  uint64_t atom_hash;
-  int64_t ival;    // Integer, Char (when !big)
-  bool big;        // Integer does not fit: see big_value_
-  double fval;     // Float
-  const char* str; // String: UTF-8 text (source or scratch)
+                     // slice), str_chars characters
+  int64_t ival;      // Integer, Char (when !big)
+  bool big;          // Integer does not fit: see big_value_
+  double fval;       // Float
+  const char* str;   // String: UTF-8 text (source or scratch)
   uint32_t str_bytes, str_chars;
   bool str_copied; // str points into the scratch buffer
 };
@@ -432,10 +431,9 @@ enum class FrameKind : uint8_t {
 struct Frame {
   FrameKind kind;
   bool negate = false;
-  uint32_t begin;    // offset of the opening token
-  uint32_t base;     // first child on the value stack
-  uint32_t bin;      // Binary: index of its builder
-  uint32_t atom_seq; // atoms_seen_ when the frame opened
+  uint32_t begin; // offset of the opening token
+  uint32_t base;  // first child on the value stack
+  uint32_t bin;   // Binary: index of its builder
 };
 
 class Parser {
@@ -506,36 +504,20 @@ private:
            open_bins_ == 0;
   }
 
-  // Atoms. Interning probes a hash table far larger than the cache, so atom
-  // values are interned in batches: the lexer prefetches each one's table slot,
-  // parse_term() pushes a reference whose atom is still unknown, and
-  // resolve_atoms() interns a batch whose cache misses overlap and writes each
-  // reference where it is by then: on the value stack, or (once its container
-  // has closed, see rebase_pending_atoms) in the container.
+  // Atoms. The lexer leaves an atom token's text uninterned (a token may never
+  // become a value: lookahead, the rest of a form after an error); atom_of()
+  // interns it when it does. (Interning in batches with the table slots
+  // prefetched was tried: with the fused scanner it measured slower, 410
+  // against 465 MB/s on the bench relup, and no faster on 600,000 distinct
+  // atoms.)
   void lex_atom_text(Token& t, const char* text, uint32_t bytes, uint32_t chars);
   ast::Atom atom_of(Token& t);
-  void resolve_atoms();
-  void rebase_pending_atoms(const Frame& fr, ast::TermRef* elems, ast::TermRef* tail);
-  /// Pushes a reference to an atom not interned yet (`hash` is its text's hash,
-  /// its slot prefetched); requires fits_immediate(Atom{}, sp) and no open binary.
+  /// Pushes a reference to the atom with source text [text, text + bytes).
   __attribute__((always_inline)) void
-  push_pending_atom(const char* text, uint32_t bytes, uint32_t chars, uint64_t hash, Span sp) {
-    pending_atoms_.push_back(
-        PendingAtom{text, bytes, chars, hash, sp, atoms_seen_++, uint32_t(vals_.size()), nullptr});
-    vals_.push_back(ast::TermRef::immediate(ast::Atom{}, sp)); // its atom comes later
-    if (pending_atoms_.size() == kAtomBatch)
-      resolve_atoms();
+  push_atom(const char* text, uint32_t bytes, uint32_t chars, Span sp) {
+    vals_.push_back(
+        ast::make_atom(doc_.arena, doc_.atoms.intern(std::string_view(text, bytes), chars), sp));
   }
-  struct PendingAtom {
-    const char* text;
-    uint32_t bytes, chars;
-    uint64_t hash;
-    Span span;
-    uint32_t seq;         // atoms_seen_ when pushed
-    uint32_t stack_index; // where on vals_ while slot is null
-    ast::TermRef* slot;   // where in a container, once it closed
-  };
-  static constexpr size_t kAtomBatch = 64;
 
   /// A syntax error at byte `at`, its span kept inside the input.
   Err error_at(uint32_t at, std::string msg) const {
@@ -593,8 +575,6 @@ private:
   std::string concat_;                          // adjacent string literals
   ast::BigValue big_value_;                     // value of the last big Integer token
   Stack<ast::TermRef> vals_;                    // finished terms waiting for their container
-  Stack<PendingAtom> pending_atoms_;            // atom references not interned yet
-  uint32_t atoms_seen_ = 0;                     // pending atoms pushed so far
   Stack<Frame> frames_;                         // open containers
   detail::Segment seg_;                         // the binary segment being read
   std::vector<detail::BinaryBuilder> builders_; // one per open binary, innermost last
@@ -1207,45 +1187,14 @@ void Parser::lex_atom_text(Token& t, const char* text, uint32_t bytes, uint32_t 
   t.str_bytes = bytes;
   t.str_chars = chars;
   t.atom_pending = true;
-  t.atom_hash = ast::AtomTable::hash(text, bytes);
-  doc_.atoms.prefetch_slot(t.atom_hash);
 }
 
 ast::Atom Parser::atom_of(Token& t) {
   if (t.atom_pending) {
-    t.atom =
-        doc_.atoms.intern_hashed(std::string_view(t.str, t.str_bytes), t.str_chars, t.atom_hash);
+    t.atom = doc_.atoms.intern(std::string_view(t.str, t.str_bytes), t.str_chars);
     t.atom_pending = false;
   }
   return t.atom;
-}
-
-void Parser::resolve_atoms() {
-  for (const PendingAtom& a : pending_atoms_)
-    doc_.atoms.prefetch_record(a.hash);
-  for (const PendingAtom& a : pending_atoms_) {
-    const ast::TermRef r = ast::make_atom(
-        doc_.arena, doc_.atoms.intern_hashed(std::string_view(a.text, a.bytes), a.chars, a.hash),
-        a.span);
-    if (a.slot != nullptr)
-      *a.slot = r;
-    else if (a.stack_index < vals_.size()) // (not after a failure unwound the stack)
-      vals_[a.stack_index] = r;
-  }
-  pending_atoms_.clear();
-}
-
-// A container made of vals_[fr.base..] has closed: its pending atoms, the
-// newest entries of pending_atoms_ still on the stack, now live in the node.
-void Parser::rebase_pending_atoms(const Frame& fr, ast::TermRef* elems, ast::TermRef* tail) {
-  for (PendingAtom* it = pending_atoms_.end();
-       it != pending_atoms_.begin() && it[-1].seq >= fr.atom_seq;) {
-    --it;
-    if (it->slot != nullptr)
-      continue; // in a container closed before
-    const uint32_t i = it->stack_index - fr.base;
-    it->slot = tail != nullptr && it->stack_index + 1 == vals_.size() ? tail : elems + i;
-  }
 }
 
 void Parser::lex_char(Token& t) {
@@ -1357,12 +1306,7 @@ bool Parser::parse_term() {
     const Span sp{t.begin, t.end};
     switch (t.kind) {
       case Tok::Atom:
-        if (t.atom_pending && open_bins_ == 0 && ast::TermRef::fits_immediate(ast::Atom{}, sp)) {
-          // (Inside a binary the arena may be rewound: nothing may wait there.)
-          push_pending_atom(t.str, t.str_bytes, t.str_chars, t.atom_hash, sp);
-        } else {
-          vals_.push_back(ast::make_atom(doc_.arena, atom_of(t), sp));
-        }
+        vals_.push_back(ast::make_atom(doc_.arena, atom_of(t), sp));
         return true;
       case Tok::Integer:
         if (t.big)
@@ -1409,12 +1353,10 @@ bool Parser::parse_term() {
       // `{`, `[` and `#{` open a frame at once (no lookahead: most are not
       // empty); a closing bracket in place of the first element closes it empty.
       case Tok::LBrace:
-        frames_.push_back(
-            Frame{FrameKind::Tuple, false, t.begin, uint32_t(vals_.size()), 0, atoms_seen_});
+        frames_.push_back(Frame{FrameKind::Tuple, false, t.begin, uint32_t(vals_.size()), 0});
         continue;
       case Tok::LBrack:
-        frames_.push_back(
-            Frame{FrameKind::List, false, t.begin, uint32_t(vals_.size()), 0, atoms_seen_});
+        frames_.push_back(Frame{FrameKind::List, false, t.begin, uint32_t(vals_.size()), 0});
         continue;
       case Tok::Hash: {
         Token b;
@@ -1424,8 +1366,7 @@ bool Parser::parse_term() {
             return fail(t.begin, "records are not terms (expected '#{' for a map)");
           return unexpected(b, "expected '{' after '#' (maps are written #{K => V})");
         }
-        frames_.push_back(
-            Frame{FrameKind::MapKey, false, t.begin, uint32_t(vals_.size()), 0, atoms_seen_});
+        frames_.push_back(Frame{FrameKind::MapKey, false, t.begin, uint32_t(vals_.size()), 0});
         continue;
       }
       case Tok::LBin:
@@ -1435,8 +1376,8 @@ bool Parser::parse_term() {
           vals_.push_back(doc_.arena.make<ast::BinaryTerm>(Span{t.begin, c.end}, nullptr, 0));
           return true;
         }
-        frames_.push_back(Frame{FrameKind::Binary, false, t.begin, uint32_t(vals_.size()),
-                                open_bins_, atoms_seen_});
+        frames_.push_back(
+            Frame{FrameKind::Binary, false, t.begin, uint32_t(vals_.size()), open_bins_});
         if (builders_.size() <= open_bins_) {
           builders_.emplace_back();
           bin_marks_.emplace_back();
@@ -1445,13 +1386,12 @@ bool Parser::parse_term() {
         ++open_bins_;
         continue;
       case Tok::LParen:
-        frames_.push_back(
-            Frame{FrameKind::Paren, false, t.begin, uint32_t(vals_.size()), 0, atoms_seen_});
+        frames_.push_back(Frame{FrameKind::Paren, false, t.begin, uint32_t(vals_.size()), 0});
         continue;
       case Tok::Minus:
       case Tok::Plus:
-        frames_.push_back(Frame{FrameKind::Sign, t.kind == Tok::Minus, t.begin,
-                                uint32_t(vals_.size()), 0, atoms_seen_});
+        frames_.push_back(
+            Frame{FrameKind::Sign, t.kind == Tok::Minus, t.begin, uint32_t(vals_.size()), 0});
         continue;
       case Tok::Fun:
         return parse_fun(t);
@@ -1530,13 +1470,11 @@ value:
   tok = p;
   switch (*p) {
     case '{':
-      frames_.push_back(
-          Frame{FrameKind::Tuple, false, off(p), uint32_t(vals_.size()), 0, atoms_seen_});
+      frames_.push_back(Frame{FrameKind::Tuple, false, off(p), uint32_t(vals_.size()), 0});
       took(p + 1);
       goto value;
     case '[':
-      frames_.push_back(
-          Frame{FrameKind::List, false, off(p), uint32_t(vals_.size()), 0, atoms_seen_});
+      frames_.push_back(Frame{FrameKind::List, false, off(p), uint32_t(vals_.size()), 0});
       took(p + 1);
       goto value;
     case '}':
@@ -1582,13 +1520,9 @@ value:
       uint32_t chars = 0;
       for (const char* k = q; k < r; ++k)
         chars += (static_cast<unsigned char>(*k) & 0xC0) != 0x80;
-      const Span sp{off(p), off(r + 1)};
-      if (chars > 255 || !ast::TermRef::fits_immediate(ast::Atom{}, sp))
+      if (chars > 255)
         return stop(true);
-      const auto bytes = static_cast<uint32_t>(r - q);
-      const uint64_t h = ast::AtomTable::hash(q, bytes);
-      doc_.atoms.prefetch_slot(h);
-      push_pending_atom(q, bytes, chars, h, sp);
+      push_atom(q, static_cast<uint32_t>(r - q), chars, Span{off(p), off(r + 1)});
       took(r + 1);
       goto after;
     }
@@ -1600,12 +1534,9 @@ value:
         if (static_cast<unsigned char>(*q) >= 0x80)
           return stop(true); // (the zero padding past the end is not)
         const auto len = static_cast<uint32_t>(q - p);
-        const Span sp{off(p), off(q)};
         if (len > 255 || is_reserved(p, len))
           return stop(true);
-        const uint64_t h = ast::AtomTable::hash(p, len);
-        doc_.atoms.prefetch_slot(h);
-        push_pending_atom(p, len, len, h, sp);
+        push_atom(p, len, len, Span{off(p), off(q)});
         took(q);
         goto after;
       }
@@ -1695,40 +1626,19 @@ bool Parser::close_container(uint32_t end) {
   const ast::TermRef* first = vals_.data() + fr.base;
   const auto n = static_cast<uint32_t>(vals_.size() - fr.base);
   ast::TermRef node;
-  // The children follow the node; pending atoms among them move there.
-  const auto children = [](auto* container) {
-    return reinterpret_cast<ast::TermRef*>(container + 1);
-  };
-  const bool rebase = !pending_atoms_.empty() && pending_atoms_.back().seq >= fr.atom_seq;
   switch (fr.kind) {
-    case FrameKind::Tuple: {
-      auto* t = ast::TupleTerm::make(doc_.arena, sp, first, n);
-      if (rebase)
-        rebase_pending_atoms(fr, children(t), nullptr);
-      node = t;
+    case FrameKind::Tuple:
+      node = ast::TupleTerm::make(doc_.arena, sp, first, n);
       break;
-    }
-    case FrameKind::List: {
-      auto* l = ast::ListTerm::make(doc_.arena, sp, first, n, {});
-      if (rebase)
-        rebase_pending_atoms(fr, children(l), nullptr);
-      node = l;
+    case FrameKind::List:
+      node = ast::ListTerm::make(doc_.arena, sp, first, n, {});
       break;
-    }
-    case FrameKind::ListTail: {
-      auto* l = ast::ListTerm::make(doc_.arena, sp, first, n - 1, first[n - 1]);
-      if (rebase)
-        rebase_pending_atoms(fr, children(l), &l->tail);
-      node = l;
+    case FrameKind::ListTail:
+      node = ast::ListTerm::make(doc_.arena, sp, first, n - 1, first[n - 1]);
       break;
-    }
-    case FrameKind::MapValue: {
-      auto* m = ast::MapTerm::make(doc_.arena, sp, first, n / 2);
-      if (rebase)
-        rebase_pending_atoms(fr, children(m), nullptr);
-      node = m;
+    case FrameKind::MapValue:
+      node = ast::MapTerm::make(doc_.arena, sp, first, n / 2);
       break;
-    }
     case FrameKind::Binary: {
       --open_bins_;
       if (!deferred_) {
@@ -2023,7 +1933,6 @@ Result<void> Parser::run() {
     prefer_scan_error();
     r = err_;
   }
-  resolve_atoms(); // every atom reference is complete, even in a document that failed
   return r;
 }
 
@@ -2111,8 +2020,6 @@ Result<void> Parser::run_document() {
       err_ = deferred_err_;
       return err_;
     }
-    if (!pending_atoms_.empty() && pending_atoms_.back().slot == nullptr)
-      resolve_atoms(); // a bare atom term: its reference is still on the stack
     doc_.terms.push_back(vals_.back());
     vals_.clear();
   }

@@ -319,9 +319,10 @@ TEST(TermParser, AtomsPastTheImmediateIdLimitGetNodes) {
   EXPECT_EQ(nodes, 100u);
 }
 
-// More atoms than one interning batch, nested at several depths, so that
-// atoms wait on the value stack while their containers close.
-TEST(TermParser, ResolvesAtomsAcrossBatchesAndContainers) {
+// Many atoms nested at several depths (tuple elements, list elements and
+// tails, map keys and values): each reference ends up in its container with
+// its own text and span.
+TEST(TermParser, AtomsKeepTheirPlaceInNestedContainers) {
   std::string text = "[";
   for (int i = 0; i < 300; ++i) {
     const std::string a = "a" + std::to_string(i);

@@ -38,16 +38,6 @@ public:
         return Atom{slot.rec->id};
     }
   }
-  /// Hints that intern_hashed(…, h) comes soon: fetches the table slot it probes
-  /// first. With many lookups in flight, their cache misses overlap.
-  void prefetch_slot(uint64_t h) const { __builtin_prefetch(&slots_[h & mask_]); }
-  /// Second step of the same hint: fetches the record of the atom in that slot
-  /// when its hash matches (call once the slot is likely cached).
-  void prefetch_record(uint64_t h) const {
-    const Slot& slot = slots_[h & mask_];
-    if (slot.hash == h)
-      __builtin_prefetch(slot.rec);
-  }
   /// The atom with ASCII text `text`.
   Atom intern(std::string_view text) { return intern(text, static_cast<uint32_t>(text.size())); }
 
