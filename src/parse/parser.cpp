@@ -315,8 +315,14 @@ size_t find_invalid_utf8(std::string_view text, bool& nonchar_escape) {
   return std::string_view::npos;
 }
 
-bool is_reserved(const char* w, size_t n) {
-  // Erlang's reserved words, by length (none is shorter than 2 or longer than 7).
+bool is_reserved_word(const char* w, size_t n);
+
+/// Whether `w` is one of Erlang's reserved words (none is shorter than 2 or
+/// longer than 7 bytes, so most names are ruled out without a call).
+inline bool is_reserved(const char* w, size_t n) { return n - 2 <= 5 && is_reserved_word(w, n); }
+
+bool is_reserved_word(const char* w, size_t n) {
+  // Erlang's reserved words, by length.
   auto is = [w](const char* k, size_t len) { return std::memcmp(w, k, len) == 0; };
   switch (n) {
     case 2:
