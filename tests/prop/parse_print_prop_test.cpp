@@ -300,15 +300,20 @@ TEST(ParserFused, StopsWhereTheTokenPathTakesOver) {
   };
   int accepted = 0;
   for (const std::string& text : texts) {
-    SCOPED_TRACE(text);
-    auto fused = fuzz::parse_hand(text);
-    auto tokens = fuzz::parse_hand_tokens(text);
-    ASSERT_EQ(fused.ok(), tokens.ok());
-    if (fused.ok()) {
-      ++accepted;
-      EXPECT_EQ(fuzz::exact_dump(**fused), fuzz::exact_dump(**tokens));
-    } else {
-      EXPECT_EQ(fuzz::describe(fused.error()), fuzz::describe(tokens.error()));
+    for (const bool keep_comments : {true, false}) {
+      SCOPED_TRACE(text + (keep_comments ? "" : " (comments not kept)"));
+      parse::ParseOptions fused_options, token_options;
+      fused_options.keep_comments = token_options.keep_comments = keep_comments;
+      token_options.fast_path = false;
+      auto fused = parse::parse_document(fuzz::make_source(text), fused_options);
+      auto tokens = parse::parse_document(fuzz::make_source(text), token_options);
+      ASSERT_EQ(fused.ok(), tokens.ok());
+      if (fused.ok()) {
+        accepted += keep_comments;
+        EXPECT_EQ(fuzz::exact_dump(**fused), fuzz::exact_dump(**tokens));
+      } else {
+        EXPECT_EQ(fuzz::describe(fused.error()), fuzz::describe(tokens.error()));
+      }
     }
   }
   // Both outcomes are exercised.
