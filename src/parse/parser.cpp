@@ -18,6 +18,14 @@
 //
 // Nothing here recurses: nesting is kept on an explicit stack of frames, and
 // finished children wait on a value stack until their container closes.
+//
+// Two paths share those stacks. The token path (lex(), parse_term(),
+// after_value()) reads everything. The fused scanner (fast_scan()) reads the
+// forms that make up nearly all of a relup or appup (atoms, strings without
+// escapes, small integers, tuples, lists) straight from the text, without
+// tokens, and hands any other token to the token path where it stands; it is
+// about 1.5 times as fast on the bench relup. ParseOptions::fast_path turns
+// it off, and the tests check both paths build the same document.
 #include "relupkit/parse/parser.h"
 
 #include <algorithm>
