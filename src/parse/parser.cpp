@@ -166,6 +166,14 @@ inline const char* skip_ascii_name(const char* p) {
 #endif
 }
 
+/// Characters (code points) in the valid UTF-8 text [b, e).
+inline uint32_t utf8_chars(const char* b, const char* e) {
+  uint32_t chars = 0;
+  for (; b < e; ++b)
+    chars += (static_cast<unsigned char>(*b) & 0xC0) != 0x80;
+  return chars;
+}
+
 // ---------------------------------------------------------------------------
 // Encoding.
 
@@ -513,6 +521,18 @@ private:
   // first token it does not handle, where the token-at-a-time path goes on.
   bool fast_scan(bool want_value);
   const char* fast_white(const char* p);
+  /// The first `quote`, backslash or the end of the input at or after `q`.
+  const char* plain_end(const char* q, char quote) const {
+    while (q < end_ && *q != quote && *q != '\\')
+      ++q;
+    return q;
+  }
+  /// The closing `quote` of a literal whose text starts at `q`, or null if an
+  /// escape comes first or the literal is not closed.
+  const char* plain_quoted_end(const char* q, char quote) const {
+    const char* r = plain_end(q, quote);
+    return r < end_ && *r == quote ? r : nullptr;
+  }
   bool fast_ok() const {
     return opts_.fast_path && !has_la_ && !latin1_ && !nonchar_escape_ && !deferred_ && !failed_ &&
            open_bins_ == 0;
@@ -1119,9 +1139,7 @@ void Parser::lex_string(Token& t, char quote) {
   const char* start = p_;
   const char* q = p_ + 1;
   // Fast path: no escapes, UTF-8 input: the text is a slice of the source.
-  const char* r = q;
-  while (r < end_ && *r != quote && *r != '\\')
-    ++r;
+  const char* r = plain_end(q, quote);
   if (r >= end_) {
     fail(off(start), quote == '"' ? "unterminated string" : "unterminated quoted atom");
     t.kind = Tok::Other;
@@ -1130,8 +1148,7 @@ void Parser::lex_string(Token& t, char quote) {
   }
   uint32_t chars = 0;
   if (*r == quote && !latin1_) {
-    for (const char* k = q; k < r; ++k)
-      chars += (static_cast<unsigned char>(*k) & 0xC0) != 0x80;
+    chars = utf8_chars(q, r);
     t.str = q;
     t.str_bytes = static_cast<uint32_t>(r - q);
     t.str_copied = false;
@@ -1144,8 +1161,7 @@ void Parser::lex_string(Token& t, char quote) {
         detail::append_utf8(scratch_, static_cast<unsigned char>(*k));
       chars = static_cast<uint32_t>(r - q);
     } else {
-      for (const char* k = q; k < r; ++k)
-        chars += (static_cast<unsigned char>(*k) & 0xC0) != 0x80;
+      chars = utf8_chars(q, r);
     }
     q = r;
     for (;;) {
@@ -1503,10 +1519,8 @@ value:
     }
     case '"': {
       const char* q = p + 1;
-      const char* r = q;
-      while (r < end_ && *r != '"' && *r != '\\')
-        ++r;
-      if (r >= end_ || *r != '"')
+      const char* r = plain_quoted_end(q, '"');
+      if (r == nullptr)
         return stop(true);
       // An adjacent string literal would concatenate: parse_term() joins them.
       const size_t comments = doc_.comments.size();
@@ -1515,9 +1529,7 @@ value:
         doc_.comments.resize(comments);
         return stop(true);
       }
-      uint32_t chars = 0;
-      for (const char* k = q; k < r; ++k)
-        chars += (static_cast<unsigned char>(*k) & 0xC0) != 0x80;
+      const uint32_t chars = utf8_chars(q, r);
       vals_.push_back(doc_.arena.make<ast::StringTerm>(Span{off(p), off(r + 1)}, q,
                                                        static_cast<uint32_t>(r - q), chars));
       took(r + 1);
@@ -1526,14 +1538,10 @@ value:
     }
     case '\'': {
       const char* q = p + 1;
-      const char* r = q;
-      while (r < end_ && *r != '\'' && *r != '\\')
-        ++r;
-      if (r >= end_ || *r != '\'')
+      const char* r = plain_quoted_end(q, '\'');
+      if (r == nullptr)
         return stop(true);
-      uint32_t chars = 0;
-      for (const char* k = q; k < r; ++k)
-        chars += (static_cast<unsigned char>(*k) & 0xC0) != 0x80;
+      const uint32_t chars = utf8_chars(q, r);
       if (chars > 255)
         return stop(true);
       push_atom(q, static_cast<uint32_t>(r - q), chars, Span{off(p), off(r + 1)});
