@@ -9,8 +9,10 @@
 //   relupkit_bench --rss-only parse|fmt|pegtl FILE   (prints peak_rss_kb=N)
 //   relupkit_bench --smoke FILE                       (one iteration of everything;
 //                                                      exit 1 on a wrong result)
-//   relupkit_bench --profile parse|pegtl|print FILE [--min-time S]
-//                                                     (only that loop, for perf record)
+//   relupkit_bench --profile parse|tokens|pegtl|print FILE [--min-time S]
+//                                                     (only that loop, for perf record;
+//                                                      tokens: the hand parser without
+//                                                      its fused scanner)
 //
 // Throughput is input bytes per second (MB = 10^6 bytes) over the median
 // iteration; each iteration parses a fresh copy of the buffer (the copy and
@@ -186,7 +188,8 @@ void usage() {
   std::fprintf(stderr, "usage: relupkit_bench FILE [--min-time S] [--consult-seconds S] [--json]\n"
                        "       relupkit_bench --rss-only parse|fmt|pegtl FILE\n"
                        "       relupkit_bench --smoke FILE\n"
-                       "       relupkit_bench --profile parse|pegtl|print FILE [--min-time S]\n");
+                       "       relupkit_bench --profile parse|tokens|pegtl|print FILE "
+                       "[--min-time S]\n");
 }
 
 const char* mark(bool ok) { return ok ? "ok" : "MISSED"; }
@@ -230,7 +233,8 @@ int main(int argc, char** argv) {
   const int min_iters = o.smoke ? 1 : 5;
   int failures = 0;
   const auto wanted = [&](const char* loop) { return o.profile.empty() || o.profile == loop; };
-  if (!o.profile.empty() && !wanted("parse") && !wanted("pegtl") && !wanted("print")) {
+  if (!o.profile.empty() && !wanted("parse") && !wanted("tokens") && !wanted("pegtl") &&
+      !wanted("print")) {
     usage();
     return 2;
   }
@@ -264,6 +268,21 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  // The hand parser's token path alone (ParseOptions::fast_path off).
+  Stats tokens;
+  if (wanted("tokens"))
+    tokens = repeat(time_parse([](relupkit::SourceBuffer b) {
+                      relupkit::parse::ParseOptions options;
+                      options.fast_path = false;
+                      return relupkit::parse::parse_document(std::move(b), options);
+                    }),
+                    min_time / 2, o.smoke ? 1 : 3);
+  if (wanted("tokens") && !tokens.ran) {
+    std::fprintf(stderr, "relupkit_bench: the hand parser's token path rejects %s: %s\n", o.file,
+                 parse_error.c_str());
+    ++failures;
+  }
+
   // PEGTL reference parser (fewer iterations: it is the slow one).
   Stats peg;
 #if RELUPKIT_BENCH_HAVE_PEGTL
@@ -294,7 +313,10 @@ int main(int argc, char** argv) {
         },
         min_time, min_iters);
   if (!o.profile.empty()) {
-    const Stats& s = o.profile == "parse" ? hand : o.profile == "pegtl" ? peg : print;
+    const Stats& s = o.profile == "parse"    ? hand
+                     : o.profile == "tokens" ? tokens
+                     : o.profile == "pegtl"  ? peg
+                                             : print;
     if (s.ran)
       std::printf("%s: %.0f MB/s (median of %d, best %.0f MB/s)\n", o.profile.c_str(),
                   mb / s.median_s, s.iterations, mb / s.best_s);
@@ -328,10 +350,11 @@ int main(int argc, char** argv) {
   if (o.json) {
     std::printf(
         "{\"file\":\"%s\",\"bytes\":%zu,\"hand_parse_mb_s\":%.1f,\"hand_parse_best_mb_s\":%.1f,"
-        "\"pegtl_parse_mb_s\":%.1f,\"print_mb_s\":%.1f,\"print_identical\":%s,"
+        "\"token_path_mb_s\":%.1f,\"pegtl_parse_mb_s\":%.1f,\"print_mb_s\":%.1f,"
+        "\"print_identical\":%s,"
         "\"peak_rss_parse_kb\":%ld,\"peak_rss_fmt_kb\":%ld,\"consult_mb_s\":%.3f}\n",
-        o.file, text.size(), hand_mbs, mb / hand.best_s, peg_mbs, print_mbs,
-        identical ? "true" : "false", rss_parse, rss_fmt, consult_mbs);
+        o.file, text.size(), hand_mbs, mb / hand.best_s, tokens.ran ? mb / tokens.median_s : 0,
+        peg_mbs, print_mbs, identical ? "true" : "false", rss_parse, rss_fmt, consult_mbs);
     return failures == 0 ? 0 : 1;
   }
 
@@ -341,6 +364,9 @@ int main(int argc, char** argv) {
   std::printf("  %-34s %9.0f MB/s %6d  >= 1000 MB/s: %s (best %.0f MB/s)\n",
               "hand parser (parse_document)", hand_mbs, hand.iterations, mark(hand_mbs >= 1000),
               mb / hand.best_s);
+  if (tokens.ran)
+    std::printf("  %-34s %9.0f MB/s %6d  (no fused scanner)\n", "hand parser, token path only",
+                mb / tokens.median_s, tokens.iterations);
   if (peg.ran)
     std::printf("  %-34s %9.0f MB/s %6d\n", "PEGTL parser (grammar::parse_doc.)", peg_mbs,
                 peg.iterations);

@@ -6,37 +6,36 @@
 namespace relupkit::ast {
 
 AtomTable::AtomTable() {
-  slots_.assign(1024, Slot{0, nullptr});
+  slots_.assign(1024, Slot{0, 0});
   mask_ = slots_.size() - 1;
-  entries_.reserve(256);
+  recs_.reserve(256);
 }
 
 Atom AtomTable::insert(std::string_view utf8, uint32_t chars, uint64_t h, uint64_t slot) {
   const size_t text_bytes = utf8.size() + 1 < 8 ? 8 : utf8.size() + 1;
   auto* rec = static_cast<Rec*>(pool_.allocate(offsetof(Rec, text) + text_bytes, alignof(Rec)));
-  const auto id = static_cast<uint32_t>(entries_.size());
-  rec->id = id;
+  const auto id = static_cast<uint32_t>(recs_.size());
   rec->size = static_cast<uint32_t>(utf8.size());
+  rec->chars = chars;
   std::memset(rec->text, 0, text_bytes);
   std::memcpy(rec->text, utf8.data(), utf8.size());
-  entries_.push_back(Entry{rec->text, rec->size, chars});
-  slots_[slot] = Slot{h, rec};
-  if (entries_.size() * 2 > slots_.size())
+  recs_.push_back(rec);
+  slots_[slot] = Slot{static_cast<uint32_t>(h >> 32), id + 1};
+  if (recs_.size() * 2 > slots_.size())
     rehash();
   return Atom{id};
 }
 
 void AtomTable::rehash() {
-  std::vector<Slot> old(slots_.size() * 2, Slot{0, nullptr});
-  old.swap(slots_);
+  // (A slot keeps only half of the hash: each text is hashed again.)
+  slots_.assign(slots_.size() * 2, Slot{0, 0});
   mask_ = slots_.size() - 1;
-  for (const Slot& s : old) {
-    if (s.rec == nullptr)
-      continue;
-    uint64_t i = s.hash & mask_;
-    while (slots_[i].rec != nullptr)
+  for (uint32_t id = 0; id < recs_.size(); ++id) {
+    const uint64_t h = hash(recs_[id]->text, recs_[id]->size);
+    uint64_t i = h & mask_;
+    while (slots_[i].id1 != 0)
       i = (i + 1) & mask_;
-    slots_[i] = s;
+    slots_[i] = Slot{static_cast<uint32_t>(h >> 32), id + 1};
   }
 }
 

@@ -29,22 +29,25 @@ public:
   }
   /// intern() with `h == hash(utf8)` already computed.
   Atom intern_hashed(std::string_view utf8, uint32_t chars, uint64_t h) {
+    const auto tag = static_cast<uint32_t>(h >> 32);
     for (uint64_t i = h & mask_;; i = (i + 1) & mask_) {
-      const Slot& slot = slots_[i];
-      if (slot.rec == nullptr)
+      const Slot slot = slots_[i];
+      if (slot.id1 == 0)
         return insert(utf8, chars, h, i);
-      if (slot.hash == h && slot.rec->size == utf8.size() &&
-          equal(slot.rec->text, utf8.data(), utf8.size()))
-        return Atom{slot.rec->id};
+      if (slot.tag == tag) {
+        const Rec* rec = recs_[slot.id1 - 1];
+        if (rec->size == utf8.size() && equal(rec->text, utf8.data(), utf8.size()))
+          return Atom{slot.id1 - 1};
+      }
     }
   }
   /// The atom with ASCII text `text`.
   Atom intern(std::string_view text) { return intern(text, static_cast<uint32_t>(text.size())); }
 
-  std::string_view text(Atom a) const { return {entries_[a.id].text, entries_[a.id].size}; }
+  std::string_view text(Atom a) const { return {recs_[a.id]->text, recs_[a.id]->size}; }
   /// Length in characters (code points).
-  uint32_t chars(Atom a) const { return entries_[a.id].chars; }
-  size_t size() const { return entries_.size(); }
+  uint32_t chars(Atom a) const { return recs_[a.id]->chars; }
+  size_t size() const { return recs_.size(); }
 
   /// A fast 64-bit hash (wyhash-style multiply-mix over 8-byte words).
   static uint64_t hash(const char* p, size_t n) {
@@ -66,20 +69,17 @@ public:
   }
 
 private:
-  struct Entry {
-    const char* text;
+  /// An atom's record in the pool: its size, length and text together.
+  struct Rec {
     uint32_t size;
     uint32_t chars;
-  };
-  /// An atom's record in the pool: the probe reads it and its text together.
-  struct Rec {
-    uint32_t id;
-    uint32_t size;
     char text[8]; ///< `size` bytes (at least 8 allocated), NUL-terminated
   };
+  /// 8 bytes, so that the probed slots of a large table stay in cache: the
+  /// high half of the text's hash and the atom's id + 1 (0: empty).
   struct Slot {
-    uint64_t hash;
-    const Rec* rec; ///< null: empty
+    uint32_t tag;
+    uint32_t id1;
   };
   static uint64_t load64(const char* p) {
     uint64_t v;
@@ -114,7 +114,7 @@ private:
   void rehash();
 
   Arena pool_;
-  std::vector<Entry> entries_;
+  std::vector<const Rec*> recs_; ///< by atom id
   std::vector<Slot> slots_;
   uint64_t mask_ = 0;
 };
