@@ -375,9 +375,9 @@ int main(int argc, char** argv) {
   std::printf("  %-34s %9.0f MB/s %6d  >= 300 MB/s: %s (output %s the input)\n",
               "canonical printer (print_canon.)", print_mbs, print.iterations,
               mark(print_mbs >= 300), identical ? "==" : "!=");
-  std::printf("  %-34s %9.1f MB   %6s  <= 3x file: %.2fx %s\n", "peak RSS, parse (fresh process)",
+  std::printf("  %-34s %9.1f MiB  %6s  <= 3x file: %.2fx %s\n", "peak RSS, parse (fresh process)",
               static_cast<double>(rss_parse) / 1024.0, "1", rss_ratio, mark(rss_ratio <= 3.0));
-  std::printf("  %-34s %9.1f MB   %6s  (%.2fx file)\n", "peak RSS, parse + print",
+  std::printf("  %-34s %9.1f MiB  %6s  (%.2fx file)\n", "peak RSS, parse + print",
               static_cast<double>(rss_fmt) / 1024.0, "1",
               static_cast<double>(rss_fmt) * 1024.0 / static_cast<double>(text.size()));
   if (peg.ran)
