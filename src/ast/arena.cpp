@@ -25,7 +25,7 @@ Arena::Chunk Arena::allocate_chunk(size_t size) {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
   // A chunk of whole 2 MiB pages is mapped on its own, aligned, and marked for
   // transparent huge pages: a large file's AST then costs a few faults instead
-  // of one per 4 KiB page (about a quarter of a large parse's time was the
+  // of one per 4 KiB page (about a fifth of a large parse's time was the
   // kernel faulting pages in). Where huge pages are off, it is a plain mapping.
   if (size >= detail::kHugePageBytes && size % detail::kHugePageBytes == 0) {
     const size_t len = size + detail::kHugePageBytes;
