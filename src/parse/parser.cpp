@@ -61,15 +61,12 @@ public:
   }
   T& back() { return store_[size_ - 1]; }
   void pop_back() { --size_; }
-  T& operator[](size_t i) { return store_[i]; }
   T* data() { return store_.data(); }
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   void clear() { size_ = 0; }
   /// Drops the values from `n` on (n <= size()).
   void shrink_to(size_t n) { size_ = n; }
-  T* begin() { return store_.data(); }
-  T* end() { return store_.data() + size_; }
 
 private:
   __attribute__((noinline)) void grow() { store_.resize(store_.empty() ? 64 : 2 * store_.size()); }
@@ -513,6 +510,10 @@ private:
   bool parse_bin_element_tail();
   bool parse_bit_size(detail::Segment& seg);
   bool close_container(uint32_t end);
+  /// Opens a frame at byte `begin` whose children are the values pushed from now on.
+  void open_frame(FrameKind kind, uint32_t begin, bool negate = false, uint32_t bin = 0) {
+    frames_.push_back(Frame{kind, negate, begin, uint32_t(vals_.size()), bin});
+  }
 
   // The fused scanner: reads the common grammar (ASCII whitespace and
   // comments, bare and quoted atoms and strings without escapes, small
@@ -1383,10 +1384,10 @@ bool Parser::parse_term() {
       // `{`, `[` and `#{` open a frame at once (no lookahead: most are not
       // empty); a closing bracket in place of the first element closes it empty.
       case Tok::LBrace:
-        frames_.push_back(Frame{FrameKind::Tuple, false, t.begin, uint32_t(vals_.size()), 0});
+        open_frame(FrameKind::Tuple, t.begin);
         continue;
       case Tok::LBrack:
-        frames_.push_back(Frame{FrameKind::List, false, t.begin, uint32_t(vals_.size()), 0});
+        open_frame(FrameKind::List, t.begin);
         continue;
       case Tok::Hash: {
         Token b;
@@ -1396,7 +1397,7 @@ bool Parser::parse_term() {
             return fail(t.begin, "records are not terms (expected '#{' for a map)");
           return unexpected(b, "expected '{' after '#' (maps are written #{K => V})");
         }
-        frames_.push_back(Frame{FrameKind::MapKey, false, t.begin, uint32_t(vals_.size()), 0});
+        open_frame(FrameKind::MapKey, t.begin);
         continue;
       }
       case Tok::LBin:
@@ -1406,8 +1407,7 @@ bool Parser::parse_term() {
           vals_.push_back(doc_.arena.make<ast::BinaryTerm>(Span{t.begin, c.end}, nullptr, 0));
           return true;
         }
-        frames_.push_back(
-            Frame{FrameKind::Binary, false, t.begin, uint32_t(vals_.size()), open_bins_});
+        open_frame(FrameKind::Binary, t.begin, false, open_bins_);
         if (builders_.size() <= open_bins_) {
           builders_.emplace_back();
           bin_marks_.emplace_back();
@@ -1416,12 +1416,11 @@ bool Parser::parse_term() {
         ++open_bins_;
         continue;
       case Tok::LParen:
-        frames_.push_back(Frame{FrameKind::Paren, false, t.begin, uint32_t(vals_.size()), 0});
+        open_frame(FrameKind::Paren, t.begin);
         continue;
       case Tok::Minus:
       case Tok::Plus:
-        frames_.push_back(
-            Frame{FrameKind::Sign, t.kind == Tok::Minus, t.begin, uint32_t(vals_.size()), 0});
+        open_frame(FrameKind::Sign, t.begin, t.kind == Tok::Minus);
         continue;
       case Tok::Fun:
         return parse_fun(t);
@@ -1500,11 +1499,11 @@ value:
   tok = p;
   switch (*p) {
     case '{':
-      frames_.push_back(Frame{FrameKind::Tuple, false, off(p), uint32_t(vals_.size()), 0});
+      open_frame(FrameKind::Tuple, off(p));
       took(p + 1);
       goto value;
     case '[':
-      frames_.push_back(Frame{FrameKind::List, false, off(p), uint32_t(vals_.size()), 0});
+      open_frame(FrameKind::List, off(p));
       took(p + 1);
       goto value;
     case '}':

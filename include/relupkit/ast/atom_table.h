@@ -25,10 +25,7 @@ public:
 
   /// The atom with text `utf8`, created if new. `chars` is its length in code points.
   Atom intern(std::string_view utf8, uint32_t chars) {
-    return intern_hashed(utf8, chars, hash(utf8.data(), utf8.size()));
-  }
-  /// intern() with `h == hash(utf8)` already computed.
-  Atom intern_hashed(std::string_view utf8, uint32_t chars, uint64_t h) {
+    const uint64_t h = hash(utf8.data(), utf8.size());
     const auto tag = static_cast<uint32_t>(h >> 32);
     for (uint64_t i = h & mask_;; i = (i + 1) & mask_) {
       const Slot slot = slots_[i];
