@@ -17,7 +17,7 @@
 %%                         reads relupkit's output back exactly (floats compared
 %%                         bit for bit, so -0.0 =/= 0.0), (c) the canonical text is a
 %%                         fixed point (`relupkit fmt --check` on it exits 0).
-%%   malformed KIND        inputs of KIND (truncated, unbalanced, mutated, fixed):
+%%   malformed KIND        inputs of KIND (truncated, unbalanced, mutated, bytes, fixed):
 %%                         relupkit must exit 2 with exactly one
 %%                         `FILE:LINE:COL: error: MSG` line on stderr and nothing on
 %%                         stdout exactly when file:consult/1 returns an error, and
@@ -1218,10 +1218,10 @@ summarize(Name, Results, CheckNames) ->
 %% ===========================================================================
 %% Accept/reject inputs (malformed and oddities)
 
-%% Inputs: [{Label, Bytes}]. For each: file:consult decides; relupkit must agree.
 %% Inputs: [{Label, Bytes} | {Label, Bytes, Opts}]. For each: file:consult
-%% decides; relupkit must agree. Opts: no_read_back (OTP's ~tp text of the term
-%% does not read back; either OTP's bytes or a text that reads back is fine).
+%% decides; relupkit must agree. Where OTP's ~tp text of the terms does not read
+%% back as them (declared with the option no_read_back, or found so), either
+%% OTP's bytes or a text that reads back is fine.
 check_inputs(Name, Dir, Inputs0) ->
     Inputs = lists:zip(lists:seq(1, length(Inputs0)), [norm_input(In) || In <- Inputs0]),
     Files = [{lists:flatten(filename:join(Dir, io_lib:format("~4..0b", [I]))), L, B, O}
@@ -1331,7 +1331,9 @@ check_one(F, Label, Input, Opts, Oracle, {Rc, Out, Err}) ->
                 Rc =/= 0 -> Show(io_lib:format("relupkit rejects it (exit ~b): ~ts", [Rc, short(Err)]));
                 Err =/= <<>> -> Show(io_lib:format("relupkit writes to stderr: ~ts", [short(Err)]));
                 Out =/= Exp ->
-                    case lists:member(no_read_back, Opts) andalso reads_back_same(F) =:= ok of
+                    NoReadBack = lists:member(no_read_back, Opts) orelse
+                        otp_text_reads_back(F, Exp) =/= ok,
+                    case NoReadBack andalso reads_back_same(F) =:= ok of
                         true ->
                             io:format("  (info) [~ts] relupkit prints a text that reads back, "
                                       "not OTP's bytes~n", [Label]),
@@ -1343,18 +1345,29 @@ check_one(F, Label, Input, Opts, Oracle, {Rc, Out, Err}) ->
                                                [Pos, show(around(Exp, Pos)), show(around(Out, Pos))]))
                     end;
                 true ->
-                    case lists:member(no_read_back, Opts) of
-                        true ->
+                    %% relupkit prints OTP's bytes: a text that does not read back is
+                    %% OTP's (funs: ~tp writes the UTF-8 bytes of an atom as characters).
+                    case lists:member(no_read_back, Opts) orelse reads_back_same(F) =:= ok of
+                        true -> ok;
+                        false ->
                             io:format("  (info) [~ts] relupkit prints OTP's bytes (which do not "
                                       "read back)~n", [Label]),
-                            ok;
-                        false ->
-                            case reads_back_same(F) of
-                                ok -> ok;
-                                {fail, Why} -> Show(Why)
-                            end
+                            ok
                     end
             end
+    end.
+
+%% Whether OTP's own ~tp text Exp of the terms in F reads back as those terms.
+otp_text_reads_back(F, Exp) ->
+    ok = file:write_file(F ++ ".otp", Exp),
+    {ok, A} = consult(F),
+    case consult(F ++ ".otp") of
+        {ok, B} ->
+            case same(A, B) of
+                true -> ok;
+                false -> differs
+            end;
+        {error, _} -> differs
     end.
 
 reads_back_same(F) ->
@@ -1415,6 +1428,12 @@ malformed("mutated") ->
     %% Token-level mutations of valid texts: delete, duplicate, swap or replace
     %% a token (tokens from erl_scan, whitespace and comments included).
     lists:append([mutations(valid_text(u(0, 3)), 8) || _ <- lists:seq(1, scaled(250))]);
+malformed("bytes") ->
+    %% Byte-level edits of valid texts (1 to 3 each): a byte replaced, inserted
+    %% or deleted, with bytes of any value, so that UTF-8 sequences, escapes,
+    %% quotes and comments break anywhere, not only at token boundaries.
+    lists:append([[{"bytes", byte_edits(T, u(3))} || _ <- lists:seq(1, 6)]
+                  || T <- [valid_text(u(0, 3)) || _ <- lists:seq(1, scaled(300))]]);
 malformed("unbalanced") ->
     [{"unbalanced", unbalanced(D)}
      || D <- lists:seq(1, 20) ++ [u(20, 200) || _ <- lists:seq(1, scaled(60))]
@@ -1459,6 +1478,23 @@ mutate(Texts) ->
         5 -> A ++ [X, pick(tokens_pool()) | B];        % insert
         6 -> lists:sublist(Texts, u(L))                % truncate
     end.
+
+byte_edits(Bin, 0) ->
+    Bin;
+byte_edits(Bin, N) ->
+    K = u(byte_size(Bin) + 1) - 1,
+    <<A:K/binary, Rest/binary>> = Bin,
+    B = case p(0.5) of
+            true -> u(256) - 1;
+            false -> pick([16#80, 16#A0, 16#BF, 16#C0, 16#C3, 16#E2, 16#ED, 16#EF, 16#F4, 16#FF,
+                           0, $\\, $', $", $%, $., $\n, $$, $#, $_, $^, $x, ${, $}])
+        end,
+    Edited = case {u(3), Rest} of
+                 {1, <<_, R/binary>>} -> <<A/binary, B, R/binary>>;   % replace
+                 {2, <<_, R/binary>>} -> <<A/binary, R/binary>>;      % delete
+                 _ -> <<A/binary, B, Rest/binary>>                    % insert
+             end,
+    byte_edits(Edited, N - 1).
 
 tokens_pool() ->
     [",", ".", "|", "[", "]", "{", "}", "#{", "#", "=>", ":=", "<<", ">>", ":", "/", "-", "+",
