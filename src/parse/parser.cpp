@@ -1305,14 +1305,19 @@ std::string Parser::describe(const Token& t) const {
   const bool cut = text.size() > 40;
   if (cut)
     text = text.substr(0, 40);
+  // A quoted atom is shown in its own quotes.
+  if (!cut && text.size() >= 2 && text.front() == '\'' && text.back() == '\'')
+    return printable_excerpt(text, latin1_);
   return fmt::format("'{}{}'", printable_excerpt(text, latin1_), cut ? "..." : "");
 }
 
 bool Parser::unexpected(const Token& t, std::string_view wanted) {
   if (failed_)
     return false;
+  // (A variable where a term goes is variable_message()'s, deferred; here no
+  // term can go, so quoting it would not help.)
   if (t.kind == Tok::Var)
-    return fail(t.begin, variable_message(t));
+    return fail(t.begin, fmt::format("{}, saw the variable {}", wanted, describe(t)));
   if (t.kind == Tok::Reserved)
     return fail(t.begin,
                 fmt::format("reserved word {} cannot be a bare atom; quote it", describe(t)));
@@ -2032,8 +2037,18 @@ Result<void> Parser::run_document() {
     Token dot;
     next(dot);
     if (dot.kind != Tok::Dot) {
-      if (!failed_)
-        unexpected(dot, "expected '.' after the term");
+      if (!failed_) {
+        // `X = ...`: the first line of an Erlang script (rebar.config.script,
+        // *.app.src.script), which file:script evaluates and file:consult rejects.
+        const bool match = dot.kind == Tok::Other && dot.end == dot.begin + 1 &&
+                           base_[dot.begin] == '=' && base_[dot.end] != '=' &&
+                           base_[dot.end] != ':' && base_[dot.end] != '/' && base_[dot.end] != '<';
+        if (match)
+          fail(dot.begin, "expected '.' after the term, saw '='; a file of expressions such as "
+                          "`X = ...` is an Erlang script, not a term file");
+        else
+          unexpected(dot, "expected '.' after the term");
+      }
       return err_;
     }
     if (deferred_) {

@@ -141,6 +141,32 @@ TEST(TermParser, ReportsErrorsWithLineAndColumn) {
   }
 }
 
+// Whole messages, not prefixes: where the hints go and where they do not.
+TEST(TermParser, ErrorMessagesHintOnlyWhereTheHintHelps) {
+  const Case cases[] = {
+      // A variable where no term can go: quoting it would not help, so no hint.
+      {__LINE__, "[{a}_b].",
+       "t.erl:1:5: error: expected ',', '|' or ']' in list, saw the variable '_b'"},
+      {__LINE__, "# Core modules.",
+       "t.erl:1:3: error: expected '{' after '#' (maps are written #{K => V}), saw the "
+       "variable 'Core'"},
+      // A quoted atom is shown in its own quotes, once.
+      {__LINE__, "[{a}'_b'].", "t.erl:1:5: error: expected ',', '|' or ']' in list, saw '_b'"},
+      {__LINE__, "{a 'b c'}.", "t.erl:1:4: error: expected ',' or '}' in tuple, saw 'b c'"},
+      // An Erlang script (`X = ...`) says so; other operators do not.
+      {__LINE__, "X = 1,\n{a, X}.",
+       "t.erl:1:3: error: expected '.' after the term, saw '='; a file of expressions such as "
+       "`X = ...` is an Erlang script, not a term file"},
+      {__LINE__, "a == b.", "t.erl:1:3: error: expected '.' after the term, saw '='"},
+      {__LINE__, "a =:= b.", "t.erl:1:3: error: expected '.' after the term, saw '='"},
+  };
+  for (const Case& c : cases) {
+    Parsed p = parse(c.input);
+    EXPECT_FALSE(p.ok) << "line " << c.line;
+    EXPECT_EQ(p.text, c.expected) << "line " << c.line;
+  }
+}
+
 TEST(TermParser, ReadsOddBinarySegmentsAsOtp) {
   // erl_parse:parse_term/1 accepts `undefined` as the size of utf segments.
   EXPECT_EQ(parse("<<945:undefined/utf8>>.").text, "<<206,177:16>>");
