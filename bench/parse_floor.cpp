@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: Apache-2.0
+// relupkit_parse_floor: lower bounds for parsing a relup, next to relupkit's
+// parser, in one run on one file. Not a parser: a skeleton that does only part
+// of a parse's work, to show where a design's time floor lies (docs/ast.md,
+// "What 1 GB/s would take").
+//
+//   masks        64-byte blocks classified with SSE2 into name-character and
+//                white-space bit masks, and the token starts counted
+//                (simdjson's stage 1, for this grammar's common tokens);
+//   walk         + every token visited (one branch on its first byte), each bare
+//                atom's end found, one 8-byte value stored per token;
+//   walk+hash    + each bare atom hashed (AtomTable::hash);
+//   walk+intern  + each bare atom interned in an AtomTable (its ids stored);
+//   intern only  the same atoms interned from a list made beforehand: the
+//                table's own cost, with nothing else in the caches' way;
+//   relupkit     parse_document(), the whole parse to AST.
+//
+// The skeleton understands what a systools relup is made of: bare atoms,
+// strings and quoted atoms without escapes, integers, punctuation, white
+// space, `%` comments. It checks itself: the walk must find the same atoms, in
+// the same order, as a byte-at-a-time scan of the file, or it exits 1.
+//
+// Usage: relupkit_parse_floor FILE [--reps N]
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fmt/core.h>
+
+#include "relupkit/ast/atom_table.h"
+#include "relupkit/parse/parser.h"
+#include "relupkit/source/source.h"
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+namespace {
+
+using relupkit::ast::AtomTable;
+
+struct AtomText {
+  const char* text;
+  uint32_t bytes;
+};
+
+bool is_name(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '@';
+}
+
+/// The reference: bare atoms of the file, a byte at a time.
+std::vector<AtomText> scalar_atoms(const char* p, const char* end) {
+  std::vector<AtomText> out;
+  while (p < end) {
+    const char c = *p;
+    if (c == '%') {
+      while (p < end && *p != '\n')
+        ++p;
+    } else if (c == '"' || c == '\'') {
+      ++p;
+      while (p < end && *p != c)
+        ++p;
+      ++p;
+    } else if (c >= 'a' && c <= 'z') {
+      const char* q = p;
+      while (is_name(*q))
+        ++q;
+      out.push_back({p, static_cast<uint32_t>(q - p)});
+      p = q;
+    } else if (is_name(c)) {
+      while (is_name(*p))
+        ++p;
+    } else {
+      ++p;
+    }
+  }
+  return out;
+}
+
+#ifdef __SSE2__
+__m128i in_range(__m128i x, char lo, char hi) {
+  return _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(static_cast<char>(lo - 1))),
+                       _mm_cmplt_epi8(x, _mm_set1_epi8(static_cast<char>(hi + 1))));
+}
+uint64_t name_mask(const char* p) {
+  uint64_t m = 0;
+  for (int i = 0; i < 4; ++i) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i));
+    const __m128i n =
+        _mm_or_si128(_mm_or_si128(in_range(x, 'a', 'z'), in_range(x, '@', 'Z')),
+                     _mm_or_si128(in_range(x, '0', '9'), _mm_cmpeq_epi8(x, _mm_set1_epi8('_'))));
+    m |= uint64_t{static_cast<uint16_t>(_mm_movemask_epi8(n))} << (16 * i);
+  }
+  return m;
+}
+uint64_t white_mask(const char* p) {
+  const __m128i space = _mm_set1_epi8(32);
+  uint64_t m = 0;
+  for (int i = 0; i < 4; ++i) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i));
+    const __m128i w = _mm_cmpeq_epi8(_mm_max_epu8(x, space), space);
+    m |= uint64_t{static_cast<uint16_t>(_mm_movemask_epi8(w))} << (16 * i);
+  }
+  return m;
+}
+#else
+uint64_t name_mask(const char* p) {
+  uint64_t m = 0;
+  for (int i = 0; i < 64; ++i)
+    m |= uint64_t{is_name(p[i])} << i;
+  return m;
+}
+uint64_t white_mask(const char* p) {
+  uint64_t m = 0;
+  for (int i = 0; i < 64; ++i)
+    m |= uint64_t{static_cast<unsigned char>(p[i]) <= 32} << i;
+  return m;
+}
+#endif
+
+enum class Mode { Masks, Walk, Hash, Intern };
+
+/// One pass of the skeleton over [base, base + n) (64 readable bytes past the
+/// end). Returns a checksum; `ids` gets one value per bare atom in Intern mode,
+/// `atoms` the atoms found in Walk mode.
+uint64_t skeleton(const char* base,
+                  size_t n,
+                  Mode mode,
+                  std::vector<uint64_t>& out,
+                  AtomTable* table,
+                  std::vector<AtomText>* atoms) {
+  uint64_t sum = 0, prev_name = 0;
+  size_t resume = 0; // inside a comment or a quoted text until here
+  for (size_t b = 0; b < n; b += 64) {
+    const char* p = base + b;
+    const uint64_t name = name_mask(p);
+    uint64_t starts = (name & ~((name << 1) | prev_name)) | (~name & ~white_mask(p));
+    prev_name = name >> 63;
+    if (b + 64 > n)
+      starts &= n - b == 64 ? ~uint64_t{0} : (uint64_t{1} << (n - b)) - 1;
+    if (mode == Mode::Masks) {
+      sum += static_cast<uint64_t>(__builtin_popcountll(starts));
+      continue;
+    }
+    while (starts != 0) {
+      const auto i = static_cast<size_t>(__builtin_ctzll(starts));
+      starts &= starts - 1;
+      const size_t at = b + i;
+      if (at < resume)
+        continue;
+      const char c = base[at];
+      if (c >= 'a' && c <= 'z') {
+        // The name ends at the first non-name byte: in this block's mask, or
+        // (names crossing the block's end) in the following blocks.
+        const uint64_t rest = ~name >> i;
+        size_t len = rest != 0 ? static_cast<size_t>(__builtin_ctzll(rest)) : 64 - i;
+        if (rest == 0)
+          while (is_name(base[at + len]))
+            ++len;
+        const char* text = base + at;
+        const auto bytes = static_cast<uint32_t>(len);
+        if (mode == Mode::Walk) {
+          out.push_back(bytes);
+          if (atoms != nullptr)
+            atoms->push_back({text, bytes});
+        } else if (mode == Mode::Hash) {
+          out.push_back(AtomTable::hash(text, bytes));
+        } else {
+          out.push_back(table->intern(std::string_view(text, bytes), bytes).id);
+        }
+        resume = at + len;
+      } else if (c == '%' || c == '"' || c == '\'') {
+        const char stop = c == '%' ? '\n' : c;
+        const void* e = std::memchr(base + at + 1, stop, n - at - 1);
+        resume = e != nullptr ? static_cast<size_t>(static_cast<const char*>(e) - base) + 1 : n;
+        out.push_back(static_cast<unsigned char>(c));
+      } else {
+        out.push_back(static_cast<unsigned char>(c));
+      }
+    }
+  }
+  return sum + out.size();
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0) {
+    fmt::print(stderr, "usage: relupkit_parse_floor FILE [--reps N]\n");
+    return 2;
+  }
+  int reps = 20;
+  if (argc == 4 && std::strcmp(argv[2], "--reps") == 0)
+    reps = std::max(1, std::atoi(argv[3]));
+  auto loaded = relupkit::SourceBuffer::read_file(argv[1]);
+  if (!loaded.ok()) {
+    fmt::print(stderr, "relupkit_parse_floor: cannot read {}\n", argv[1]);
+    return 2;
+  }
+  const relupkit::SourceBuffer& src = *loaded;
+  const char* base = src.text().data();
+  const size_t n = src.text().size();
+  static_assert(relupkit::SourceBuffer::kPadding >= 64);
+
+  // Self-check: the block walk finds exactly the atoms of the byte-at-a-time scan.
+  const std::vector<AtomText> reference = scalar_atoms(base, base + n);
+  {
+    std::vector<uint64_t> out;
+    std::vector<AtomText> found;
+    skeleton(base, n, Mode::Walk, out, nullptr, &found);
+    bool same = found.size() == reference.size();
+    for (size_t i = 0; same && i < found.size(); ++i)
+      same = found[i].text == reference[i].text && found[i].bytes == reference[i].bytes;
+    if (!same) {
+      fmt::print(stderr, "relupkit_parse_floor: the block walk found {} atoms, the scan {}\n",
+                 found.size(), reference.size());
+      return 1;
+    }
+  }
+
+  const auto best_of = [&](auto&& body) {
+    double best = 1e30;
+    for (int r = 0; r < reps; ++r) {
+      const auto t0 = std::chrono::steady_clock::now();
+      body();
+      best = std::min(best, seconds_since(t0));
+    }
+    return best;
+  };
+  uint64_t sink = 0;
+  size_t distinct_walk = 0, distinct_list = 0;
+  const auto row = [&](const char* what, double s) {
+    fmt::print("{:<14} {:8.1f} ms {:8.0f} MB/s\n", what, s * 1e3, static_cast<double>(n) / s / 1e6);
+  };
+  fmt::print("{}: {} bytes, {} bare atoms, best of {}\n", argv[1], n, reference.size(), reps);
+  const Mode modes[] = {Mode::Masks, Mode::Walk, Mode::Hash, Mode::Intern};
+  const char* names[] = {"masks", "walk", "walk+hash", "walk+intern"};
+  for (int m = 0; m < 4; ++m) {
+    row(names[m], best_of([&] {
+          std::vector<uint64_t> out;
+          out.reserve(n / 4);
+          AtomTable table;
+          sink += skeleton(base, n, modes[m], out, &table, nullptr);
+          if (modes[m] == Mode::Intern)
+            distinct_walk = table.size();
+        }));
+  }
+  row("intern only", best_of([&] {
+        AtomTable table;
+        for (const AtomText& a : reference)
+          sink += table.intern(std::string_view(a.text, a.bytes), a.bytes).id;
+        distinct_list = table.size();
+      }));
+  // The parser takes its buffer: each run gets a fresh copy, made outside the timing.
+  double parse_best = 1e30;
+  for (int r = 0; r < reps; ++r) {
+    relupkit::SourceBuffer copy(argv[1], std::string(src.text()));
+    const auto t0 = std::chrono::steady_clock::now();
+    auto doc = relupkit::parse::parse_document(std::move(copy));
+    parse_best = std::min(parse_best, seconds_since(t0));
+    if (!doc.ok()) {
+      fmt::print(stderr, "relupkit_parse_floor: {} does not parse\n", argv[1]);
+      return 2;
+    }
+    sink += (*doc)->atoms.size();
+  }
+  row("relupkit", parse_best);
+  if (distinct_walk != distinct_list) {
+    fmt::print(stderr, "relupkit_parse_floor: {} distinct atoms by the walk, {} from the list\n",
+               distinct_walk, distinct_list);
+    return 1;
+  }
+  fmt::print("{} distinct atoms (checksum {})\n", distinct_walk, sink & 0xFFFF);
+  return 0;
+}
