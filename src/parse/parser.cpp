@@ -580,9 +580,9 @@ private:
     }
   }
   void defer(uint32_t at, std::string msg) { defer(error_at(at, std::move(msg))); }
-  void defer_variable(const Token& t) { defer(t.begin, variable_message(t)); }
-  std::string variable_message(const Token& t) const {
-    return fmt::format("variable {} is not a term; quote it to make an atom", describe(t));
+  /// A variable where a term (or an atom) goes, `what` saying what would do there.
+  void defer_variable(const Token& t, std::string_view what = "quote it to make an atom") {
+    defer(t.begin, fmt::format("variable {} is not a term; {}", describe(t), what));
   }
   bool unexpected(const Token& t, std::string_view wanted);
   std::string describe(const Token& t) const;
@@ -1314,7 +1314,7 @@ std::string Parser::describe(const Token& t) const {
 bool Parser::unexpected(const Token& t, std::string_view wanted) {
   if (failed_)
     return false;
-  // (A variable where a term goes is variable_message()'s, deferred; here no
+  // (A variable where a term goes is defer_variable()'s, held back; here no
   // term can go, so quoting it would not help.)
   if (t.kind == Tok::Var)
     return fail(t.begin, fmt::format("{}, saw the variable {}", wanted, describe(t)));
@@ -1631,7 +1631,7 @@ bool Parser::parse_fun(const Token& fun_tok) {
     return unexpected(slash, "expected '/' in 'fun M:F/A'");
   next(a);
   if (a.kind == Tok::Var)
-    defer_variable(a);
+    defer_variable(a, "the arity must be an integer");
   else if (a.kind != Tok::Integer)
     return unexpected(a, "expected an integer arity in 'fun M:F/A'");
   else if (a.big || a.ival > 255)
@@ -1715,7 +1715,7 @@ bool Parser::parse_bit_size(detail::Segment& seg) {
   } else if (t.kind == Tok::Atom && !signed_once && doc_.atoms.text(atom_of(t)) == "undefined") {
     seg.size_is_undefined = true; // erl_bits: no size, valid for utf8/16/32 only
   } else if (t.kind == Tok::Var) {
-    defer_variable(t); // an unbound size: the segment is not built
+    defer_variable(t, "a segment size must be an integer"); // the segment is not built
   } else {
     return unexpected(t, "expected an integer segment size");
   }

@@ -150,6 +150,14 @@ TEST(TermParser, ErrorMessagesHintOnlyWhereTheHintHelps) {
       {__LINE__, "# Core modules.",
        "t.erl:1:3: error: expected '{' after '#' (maps are written #{K => V}), saw the "
        "variable 'Core'"},
+      {__LINE__, "<<1:N>>.",
+       "t.erl:1:5: error: variable 'N' is not a term; a segment size "
+       "must be an integer"},
+      {__LINE__, "fun m:f/A.",
+       "t.erl:1:9: error: variable 'A' is not a term; the arity must "
+       "be an integer"},
+      {__LINE__, "fun M:f/1.",
+       "t.erl:1:5: error: variable 'M' is not a term; quote it to make an atom"},
       // A quoted atom is shown in its own quotes, once.
       {__LINE__, "[{a}'_b'].", "t.erl:1:5: error: expected ',', '|' or ']' in list, saw '_b'"},
       {__LINE__, "{a 'b c'}.", "t.erl:1:4: error: expected ',' or '}' in tuple, saw 'b c'"},
