@@ -243,7 +243,10 @@ int main(int argc, char** argv) {
   const auto row = [&](const char* what, double s) {
     fmt::print("{:<14} {:8.1f} ms {:8.0f} MB/s\n", what, s * 1e3, static_cast<double>(n) / s / 1e6);
   };
-  fmt::print("{}: {} bytes, {} bare atoms, best of {}\n", argv[1], n, reference.size(), reps);
+  std::vector<uint64_t> none;
+  const uint64_t tokens = skeleton(base, n, Mode::Masks, none, nullptr, nullptr);
+  fmt::print("{}: {} bytes, {} token starts, {} bare atoms, best of {}\n", argv[1], n, tokens,
+             reference.size(), reps);
   const Mode modes[] = {Mode::Masks, Mode::Walk, Mode::Hash, Mode::Intern};
   const char* names[] = {"masks", "walk", "walk+hash", "walk+intern"};
   for (int m = 0; m < 4; ++m) {
