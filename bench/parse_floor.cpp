@@ -4,8 +4,9 @@
 // of a parse's work, to show where a design's time floor lies (docs/ast.md,
 // "What 1 GB/s would take").
 //
-//   masks        64-byte blocks classified with SSE2 into name-character and
-//                white-space bit masks, and the token starts counted
+//   masks        64-byte blocks classified into name-character and white-space
+//                bit masks (the parser's own SSE2 classes, src/parse/byte_classes.h),
+//                and the token starts counted
 //                (simdjson's stage 1, for this grammar's common tokens);
 //   walk         + every token visited (one branch on its first byte), each bare
 //                atom's end found, one 8-byte value stored per token;
@@ -33,13 +34,10 @@
 
 #include <fmt/core.h>
 
+#include "parse/byte_classes.h"
 #include "relupkit/ast/atom_table.h"
 #include "relupkit/parse/parser.h"
 #include "relupkit/source/source.h"
-
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 namespace {
 
@@ -84,46 +82,15 @@ std::vector<AtomText> scalar_atoms(const char* p, const char* end) {
   return out;
 }
 
-#ifdef __SSE2__
-__m128i in_range(__m128i x, char lo, char hi) {
-  return _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(static_cast<char>(lo - 1))),
-                       _mm_cmplt_epi8(x, _mm_set1_epi8(static_cast<char>(hi + 1))));
-}
-uint64_t name_mask(const char* p) {
+/// 64 bytes of one class as a bit mask, from the parser's 16-byte classes.
+template <uint32_t (*Bits16)(const char*)> uint64_t mask64(const char* p) {
   uint64_t m = 0;
-  for (int i = 0; i < 4; ++i) {
-    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i));
-    const __m128i n =
-        _mm_or_si128(_mm_or_si128(in_range(x, 'a', 'z'), in_range(x, '@', 'Z')),
-                     _mm_or_si128(in_range(x, '0', '9'), _mm_cmpeq_epi8(x, _mm_set1_epi8('_'))));
-    m |= uint64_t{static_cast<uint16_t>(_mm_movemask_epi8(n))} << (16 * i);
-  }
+  for (int i = 0; i < 4; ++i)
+    m |= uint64_t{Bits16(p + 16 * i)} << (16 * i);
   return m;
 }
-uint64_t white_mask(const char* p) {
-  const __m128i space = _mm_set1_epi8(32);
-  uint64_t m = 0;
-  for (int i = 0; i < 4; ++i) {
-    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i));
-    const __m128i w = _mm_cmpeq_epi8(_mm_max_epu8(x, space), space);
-    m |= uint64_t{static_cast<uint16_t>(_mm_movemask_epi8(w))} << (16 * i);
-  }
-  return m;
-}
-#else
-uint64_t name_mask(const char* p) {
-  uint64_t m = 0;
-  for (int i = 0; i < 64; ++i)
-    m |= uint64_t{is_name(p[i])} << i;
-  return m;
-}
-uint64_t white_mask(const char* p) {
-  uint64_t m = 0;
-  for (int i = 0; i < 64; ++i)
-    m |= uint64_t{static_cast<unsigned char>(p[i]) <= 32} << i;
-  return m;
-}
-#endif
+uint64_t name_mask(const char* p) { return mask64<relupkit::parse::detail::name_bits16>(p); }
+uint64_t white_mask(const char* p) { return mask64<relupkit::parse::detail::white_bits16>(p); }
 
 enum class Mode { Masks, Walk, Hash, Intern };
 

@@ -33,12 +33,9 @@
 #include <cstring>
 #include <type_traits>
 
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
-
 #include <fmt/format.h>
 
+#include "byte_classes.h"
 #include "values.h"
 
 namespace relupkit::parse {
@@ -119,48 +116,24 @@ inline bool is_class(uint32_t cp, uint8_t cls) { return cp < 256 && (kTable.c[cp
 /// First byte at or after `p` that is not ASCII whitespace (0..32), or a
 /// position at or past `end` (the zero padding counts as whitespace).
 inline const char* skip_ascii_white(const char* p, const char* end) {
-#ifdef __SSE2__
-  const __m128i space = _mm_set1_epi8(32);
   while (p < end) {
-    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const __m128i ws = _mm_cmpeq_epi8(_mm_max_epu8(x, space), space); // x <= 32
-    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(ws));
+    const uint32_t mask = detail::white_bits16(p);
     if (mask != 0xFFFFu)
       return p + __builtin_ctz(~mask);
     p += 16;
   }
   return p;
-#else
-  while (p < end && static_cast<unsigned char>(*p) <= 32)
-    ++p;
-  return p;
-#endif
 }
 
 /// First byte at or after `p` that is not an ASCII name character
 /// ([a-zA-Z0-9_@]); NUL and non-ASCII bytes stop it.
 inline const char* skip_ascii_name(const char* p) {
-#ifdef __SSE2__
-  auto in = [](__m128i x, char lo, char hi) {
-    return _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(static_cast<char>(lo - 1))),
-                         _mm_cmplt_epi8(x, _mm_set1_epi8(static_cast<char>(hi + 1))));
-  };
   for (;;) {
-    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const __m128i m =
-        _mm_or_si128(_mm_or_si128(in(x, 'a', 'z'), in(x, '@', 'Z')),
-                     _mm_or_si128(in(x, '0', '9'), _mm_cmpeq_epi8(x, _mm_set1_epi8('_'))));
-    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(m));
+    const uint32_t mask = detail::name_bits16(p);
     if (mask != 0xFFFFu)
       return p + __builtin_ctz(~mask);
     p += 16;
   }
-#else
-  while (static_cast<unsigned char>(*p) < 0x80 &&
-         (kTable.c[static_cast<unsigned char>(*p)] & kNameCont) != 0)
-    ++p;
-  return p;
-#endif
 }
 
 /// Characters (code points) in the valid UTF-8 text [b, e).
