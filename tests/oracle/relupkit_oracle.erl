@@ -1360,19 +1360,15 @@ check_one(F, Label, Input, Opts, Oracle, {Rc, Out, Err}) ->
 %% Whether OTP's own ~tp text Exp of the terms in F reads back as those terms.
 otp_text_reads_back(F, Exp) ->
     ok = file:write_file(F ++ ".otp", Exp),
-    {ok, A} = consult(F),
-    case consult(F ++ ".otp") of
-        {ok, B} ->
-            case same(A, B) of
-                true -> ok;
-                false -> differs
-            end;
-        {error, _} -> differs
-    end.
+    reads_back_same(F, F ++ ".otp").
 
+%% Whether relupkit's output (F.out) reads back as the terms in F.
 reads_back_same(F) ->
+    reads_back_same(F, F ++ ".out").
+
+reads_back_same(F, Text) ->
     {ok, A} = consult(F),
-    case consult(F ++ ".out") of
+    case consult(Text) of
         {ok, B} ->
             case same(A, B) of
                 true -> ok;
