@@ -6,10 +6,11 @@
 // in with --consult-seconds for the ratios.
 //
 //   relupkit_bench FILE [--min-time S] [--consult-seconds S] [--json]
-//   relupkit_bench --rss-only parse|fmt|pegtl FILE   (prints peak_rss_kb=N)
+//   relupkit_bench --rss-only parse|parse2|fmt|pegtl FILE   (prints peak_rss_kb=N;
+//                                                      parse2: on two threads)
 //   relupkit_bench --smoke FILE                       (one iteration of everything;
 //                                                      exit 1 on a wrong result)
-//   relupkit_bench --profile parse|tokens|pegtl|print FILE [--min-time S]
+//   relupkit_bench --profile parse|parse2|tokens|pegtl|print FILE [--min-time S]
 //                                                     (only that loop, for perf record;
 //                                                      tokens: the hand parser without
 //                                                      its fused scanner)
@@ -125,7 +126,9 @@ int rss_only(const std::string& what, const char* path) {
     return 3;
 #endif
   } else {
-    auto doc = relupkit::parse::parse_document(std::move(*src));
+    relupkit::parse::ParseOptions options;
+    options.threads = what == "parse2";
+    auto doc = relupkit::parse::parse_document(std::move(*src), options);
     if (!doc.ok())
       return 2;
     if (what == "fmt") {
@@ -186,9 +189,9 @@ struct Options {
 
 void usage() {
   std::fprintf(stderr, "usage: relupkit_bench FILE [--min-time S] [--consult-seconds S] [--json]\n"
-                       "       relupkit_bench --rss-only parse|fmt|pegtl FILE\n"
+                       "       relupkit_bench --rss-only parse|parse2|fmt|pegtl FILE\n"
                        "       relupkit_bench --smoke FILE\n"
-                       "       relupkit_bench --profile parse|tokens|pegtl|print FILE "
+                       "       relupkit_bench --profile parse|parse2|tokens|pegtl|print FILE "
                        "[--min-time S]\n");
 }
 
@@ -233,8 +236,8 @@ int main(int argc, char** argv) {
   const int min_iters = o.smoke ? 1 : 5;
   int failures = 0;
   const auto wanted = [&](const char* loop) { return o.profile.empty() || o.profile == loop; };
-  if (!o.profile.empty() && !wanted("parse") && !wanted("tokens") && !wanted("pegtl") &&
-      !wanted("print")) {
+  if (!o.profile.empty() && !wanted("parse") && !wanted("parse2") && !wanted("tokens") &&
+      !wanted("pegtl") && !wanted("print")) {
     usage();
     return 2;
   }
@@ -266,6 +269,24 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "relupkit_bench: the hand parser rejects %s: %s\n", o.file,
                  parse_error.c_str());
     return 1;
+  }
+
+  // The hand parser on two threads (ParseOptions::threads), and whether the
+  // second thread's part was joined (else the timing is of one thread).
+  Stats two;
+  relupkit::parse::ParseStats two_stats;
+  if (wanted("parse2"))
+    two = repeat(time_parse([&two_stats](relupkit::SourceBuffer b) {
+                   relupkit::parse::ParseOptions options;
+                   options.threads = true;
+                   options.stats = &two_stats;
+                   return relupkit::parse::parse_document(std::move(b), options);
+                 }),
+                 min_time, min_iters);
+  if (wanted("parse2") && !two.ran) {
+    std::fprintf(stderr, "relupkit_bench: the hand parser on two threads rejects %s: %s\n", o.file,
+                 parse_error.c_str());
+    ++failures;
   }
 
   // The hand parser's token path alone (ParseOptions::fast_path off).
@@ -314,6 +335,7 @@ int main(int argc, char** argv) {
         min_time, min_iters);
   if (!o.profile.empty()) {
     const Stats& s = o.profile == "parse"    ? hand
+                     : o.profile == "parse2" ? two
                      : o.profile == "tokens" ? tokens
                      : o.profile == "pegtl"  ? peg
                                              : print;
@@ -332,10 +354,23 @@ int main(int argc, char** argv) {
     ++failures;
   }
 
+  // The two-thread parse builds the same terms: its print is the input too.
+  {
+    relupkit::parse::ParseOptions options;
+    options.threads = true;
+    auto doc2 = relupkit::parse::parse_document(relupkit::SourceBuffer(o.file, text), options);
+    if (!doc2.ok() || relupkit::print::print_canonical(**doc2) != printed) {
+      std::fprintf(stderr, "relupkit_bench: the two-thread parse does not print as the "
+                           "one-thread parse does\n");
+      ++failures;
+    }
+  }
+
   // Peak RSS, each in a fresh process.
   const long rss_parse = child_rss("parse", o.file);
+  const long rss_parse2 = child_rss("parse2", o.file);
   const long rss_fmt = child_rss("fmt", o.file);
-  if (rss_parse < 0 || rss_fmt < 0) {
+  if (rss_parse < 0 || rss_parse2 < 0 || rss_fmt < 0) {
     std::fprintf(stderr, "relupkit_bench: the --rss-only child failed\n");
     ++failures;
   }
@@ -350,11 +385,13 @@ int main(int argc, char** argv) {
   if (o.json) {
     std::printf(
         "{\"file\":\"%s\",\"bytes\":%zu,\"hand_parse_mb_s\":%.1f,\"hand_parse_best_mb_s\":%.1f,"
+        "\"two_threads_mb_s\":%.1f,\"two_threads_joined\":%s,"
         "\"token_path_mb_s\":%.1f,\"pegtl_parse_mb_s\":%.1f,\"print_mb_s\":%.1f,"
-        "\"print_identical\":%s,"
-        "\"peak_rss_parse_kb\":%ld,\"peak_rss_fmt_kb\":%ld,\"consult_mb_s\":%.3f}\n",
-        o.file, text.size(), hand_mbs, mb / hand.best_s, tokens.ran ? mb / tokens.median_s : 0,
-        peg_mbs, print_mbs, identical ? "true" : "false", rss_parse, rss_fmt, consult_mbs);
+        "\"print_identical\":%s,\"peak_rss_parse_kb\":%ld,\"peak_rss_parse_two_threads_kb\":%ld,"
+        "\"peak_rss_fmt_kb\":%ld,\"consult_mb_s\":%.3f}\n",
+        o.file, text.size(), hand_mbs, mb / hand.best_s, two.ran ? mb / two.median_s : 0,
+        two_stats.joined ? "true" : "false", tokens.ran ? mb / tokens.median_s : 0, peg_mbs,
+        print_mbs, identical ? "true" : "false", rss_parse, rss_parse2, rss_fmt, consult_mbs);
     return failures == 0 ? 0 : 1;
   }
 
@@ -364,6 +401,10 @@ int main(int argc, char** argv) {
   std::printf("  %-34s %9.0f MB/s %6d  >= 1000 MB/s: %s (best %.0f MB/s)\n",
               "hand parser (parse_document)", hand_mbs, hand.iterations, mark(hand_mbs >= 1000),
               mb / hand.best_s);
+  if (two.ran)
+    std::printf("  %-34s %9.0f MB/s %6d  (ParseOptions::threads; parts %s; best %.0f MB/s)\n",
+                "hand parser, two threads", mb / two.median_s, two.iterations,
+                two_stats.joined ? "joined" : "NOT joined", mb / two.best_s);
   if (tokens.ran)
     std::printf("  %-34s %9.0f MB/s %6d  (no fused scanner)\n", "hand parser, token path only",
                 mb / tokens.median_s, tokens.iterations);
@@ -377,6 +418,9 @@ int main(int argc, char** argv) {
               mark(print_mbs >= 300), identical ? "==" : "!=");
   std::printf("  %-34s %9.1f MiB  %6s  <= 3x file: %.2fx %s\n", "peak RSS, parse (fresh process)",
               static_cast<double>(rss_parse) / 1024.0, "1", rss_ratio, mark(rss_ratio <= 3.0));
+  std::printf("  %-34s %9.1f MiB  %6s  (%.2fx file)\n", "peak RSS, parse on two threads",
+              static_cast<double>(rss_parse2) / 1024.0, "1",
+              static_cast<double>(rss_parse2) * 1024.0 / static_cast<double>(text.size()));
   std::printf("  %-34s %9.1f MiB  %6s  (%.2fx file)\n", "peak RSS, parse + print",
               static_cast<double>(rss_fmt) / 1024.0, "1",
               static_cast<double>(rss_fmt) * 1024.0 / static_cast<double>(text.size()));

@@ -3,7 +3,8 @@
 // on accept/reject and, on accept, on the canonical print. Inputs the grammar
 // refuses for nesting depth (it recurses; the hand parser must not) are skipped.
 // And the hand parser's fused scanner builds exactly what its token-at-a-time
-// path builds, or fails with the same error.
+// path builds, or fails with the same error; and so does a parse on two
+// threads split at some of the input's commas.
 
 #include "fuzz_utils.h"
 #include "pegtl_parser.h"
@@ -32,6 +33,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       fuzz::fail_mismatch("the fused scanner and the token path build different documents", input,
                           {"fused", fused_dump}, {"tokens", tokens_dump});
   }
+
+  // Read on two threads, split at a few of its commas: the same document
+  // (atom ids included) or the same error as on one.
+  const std::string split = fuzz::split_difference(input, hand, 4);
+  if (!split.empty())
+    fuzz::fail("the two-thread parse differs from the one-thread parse",
+               {{"input", input}, {"difference", split}});
 
   if (hand.ok() != peg.ok()) {
     std::string hand_says = hand.ok() ? "accepts" : fuzz::describe(hand.error());

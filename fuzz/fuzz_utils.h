@@ -66,6 +66,48 @@ inline Result<std::unique_ptr<ast::Document>> parse_hand_tokens(std::string_view
   return parse::parse_document(make_source(text), o);
 }
 
+/// Parses `text` on one thread.
+inline Result<std::unique_ptr<ast::Document>> parse_hand_one_thread(std::string_view text) {
+  parse::ParseOptions o;
+  o.threads = false;
+  return parse::parse_document(make_source(text), o);
+}
+
+/// Parses `text` on two threads, whatever its size, split at the first comma
+/// at or after byte `at` (0: near the middle).
+inline Result<std::unique_ptr<ast::Document>> parse_hand_split(std::string_view text, size_t at) {
+  parse::ParseOptions o;
+  o.threads = true;
+  o.split_min_bytes = 0;
+  o.split_at = at;
+  return parse::parse_document(make_source(text), o);
+}
+
+/// The atom table in id order, one text per line.
+inline std::string atom_table_dump(const ast::Document& doc) {
+  std::string out;
+  for (uint32_t id = 0; id < doc.atoms.size(); ++id) {
+    out += doc.atoms.text(ast::Atom{id});
+    out += '\n';
+  }
+  return out;
+}
+
+/// Offsets of up to `max` commas of `text`, spread over it (the splits a
+/// two-thread parse can be asked for).
+inline std::vector<size_t> comma_offsets(std::string_view text, size_t max) {
+  std::vector<size_t> all;
+  for (size_t i = 0; i < text.size(); ++i)
+    if (text[i] == ',')
+      all.push_back(i);
+  if (all.size() <= max)
+    return all;
+  std::vector<size_t> some;
+  for (size_t k = 0; k < max; ++k)
+    some.push_back(all[k * all.size() / max]);
+  return some;
+}
+
 /// Calls `f(term)` for every term of the document, containers before their
 /// elements, without recursion; stops and returns false when `f` returns false.
 template <typename F> bool for_each_term(const ast::Document& doc, F&& f) {
@@ -212,6 +254,25 @@ inline std::string exact_dump(const ast::Document& doc) {
 inline std::string describe(const Err& err) {
   return "error at [" + std::to_string(err.span.begin) + "," + std::to_string(err.span.end) +
          "): " + err.message;
+}
+
+/// The two-thread parse of `text` split at each of up to `max_splits` of its
+/// commas against `one` (its one-thread parse): the same document, atom table
+/// included, or the same error. Returns what differs, empty when nothing does.
+inline std::string split_difference(std::string_view text,
+                                    const Result<std::unique_ptr<ast::Document>>& one,
+                                    size_t max_splits) {
+  const std::string one_dump =
+      one.ok() ? exact_dump(**one) + atom_table_dump(**one) : describe(one.error());
+  for (size_t at : comma_offsets(text, max_splits)) {
+    auto two = parse_hand_split(text, at);
+    const std::string two_dump =
+        two.ok() ? exact_dump(**two) + atom_table_dump(**two) : describe(two.error());
+    if (two_dump != one_dump)
+      return "split at byte " + std::to_string(at) + ":\n--- one thread\n" + one_dump +
+             "\n--- two threads\n" + two_dump;
+  }
+  return {};
 }
 
 /// One labelled text in a failure report.

@@ -30,7 +30,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <cstring>
+#include <new>
+#include <system_error>
+#include <thread>
 #include <type_traits>
 
 #include <fmt/format.h>
@@ -46,19 +50,43 @@ namespace {
 
 /// A stack of trivially copyable values whose push is always inlined (the
 /// parser pushes a value or a frame per token; std::vector's push_back is not
-/// inlined into a function as large as parse_term). Grows by doubling.
+/// inlined into a function as large as parse_term). Grows by doubling, with
+/// realloc: the room not yet used is never written, so it costs address space,
+/// not memory (std::vector::resize would zero it).
 template <typename T> class Stack {
   static_assert(std::is_trivially_copyable_v<T>);
 
 public:
+  Stack() = default;
+  Stack(Stack&& o) noexcept : store_(o.store_), size_(o.size_), cap_(o.cap_) {
+    o.store_ = nullptr;
+    o.size_ = o.cap_ = 0;
+  }
+  Stack& operator=(Stack&& o) noexcept {
+    if (this != &o) {
+      std::free(store_);
+      store_ = o.store_;
+      size_ = o.size_;
+      cap_ = o.cap_;
+      o.store_ = nullptr;
+      o.size_ = o.cap_ = 0;
+    }
+    return *this;
+  }
+  Stack(const Stack&) = delete;
+  Stack& operator=(const Stack&) = delete;
+  ~Stack() { std::free(store_); }
+
   __attribute__((always_inline)) void push_back(const T& v) {
-    if (size_ == store_.size())
+    if (size_ == cap_)
       grow();
     store_[size_++] = v;
   }
   T& back() { return store_[size_ - 1]; }
   void pop_back() { --size_; }
-  T* data() { return store_.data(); }
+  T* data() { return store_; }
+  const T* data() const { return store_; }
+  const T& operator[](size_t i) const { return store_[i]; }
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   void clear() { size_ = 0; }
@@ -66,9 +94,17 @@ public:
   void shrink_to(size_t n) { size_ = n; }
 
 private:
-  __attribute__((noinline)) void grow() { store_.resize(store_.empty() ? 64 : 2 * store_.size()); }
-  std::vector<T> store_;
+  __attribute__((noinline)) void grow() {
+    const size_t cap = cap_ == 0 ? 64 : 2 * cap_;
+    void* p = std::realloc(store_, cap * sizeof(T));
+    if (p == nullptr)
+      throw std::bad_alloc();
+    store_ = static_cast<T*>(p);
+    cap_ = cap;
+  }
+  T* store_ = nullptr;
   size_t size_ = 0;
+  size_t cap_ = 0;
 };
 
 // ---------------------------------------------------------------------------
@@ -418,6 +454,7 @@ enum class FrameKind : uint8_t {
   Paren,
   Sign,
   Binary,
+  Outer, // second thread: the containers its part starts inside (see run_part())
 };
 
 struct Frame {
@@ -428,16 +465,64 @@ struct Frame {
   uint32_t bin;   // Binary: index of its builder
 };
 
+/// What the second thread read (Parser::run_part()): the rest of the term the
+/// split falls in, then whole terms, into a document of its own.
+struct Part {
+  uint32_t start = 0; ///< offset of its first byte (after the split comma)
+  ast::Document doc;  ///< its arena, atom table, comments and whole terms
+  /// The values it read at the levels of the containers open at `start`, and
+  /// each `}` or `]` that closed one of those, in order.
+  struct Close {
+    uint32_t vals; ///< values before it (in `vals`)
+    uint32_t end;  ///< offset after it
+    bool brace;    ///< `}` (else `]`)
+  };
+  Stack<ast::TermRef> vals;
+  std::vector<Close> closes;
+  bool joinable = false; ///< the first term's rest was read, up to its dot, with no error
+  /// After the last dot read with no error: where the lexer stood, the end of
+  /// that dot, the whole terms and comments read up to it, and the binary bits
+  /// they hold.
+  uint32_t resume = 0;
+  uint32_t resume_last_end = 0;
+  size_t terms = 0;
+  size_t comments = 0;
+  uint64_t bits_used = 0;
+};
+
+/// The second thread and what it reads; joined when destroyed.
+struct Split {
+  Part part;
+  std::thread thread;
+  Split() = default;
+  Split(const Split&) = delete;
+  Split& operator=(const Split&) = delete;
+  ~Split() {
+    if (thread.joinable())
+      thread.join();
+  }
+};
+
 class Parser {
 public:
-  Parser(ast::Document& doc, const ParseOptions& opts)
-      : doc_(doc), opts_(opts), base_(doc.source.data()), p_(base_),
-        end_(base_ + doc.source.size()) {}
+  Parser(ast::Document& doc, const ParseOptions& opts) : Parser(doc, doc.source.text(), opts) {}
+  /// A parser of `text` (which outlives it) into `doc`.
+  Parser(ast::Document& doc, std::string_view text, const ParseOptions& opts)
+      : doc_(doc), opts_(opts), base_(text.data()), p_(base_), end_(base_ + text.size()) {}
 
   Result<void> run();
+  /// Second thread: reads from `part.start` to the end of the term it lies in,
+  /// then whole terms, until the end of the input or an error.
+  void run_part(Part& part);
 
 private:
   Result<void> run_document();
+  bool read_term();
+  // Reading on two threads (ParseOptions::threads).
+  void start_part();
+  const char* split_point() const;
+  bool join_part();
+  ast::TermRef remap_atoms(ast::TermRef r, const std::vector<ast::Atom>& map);
 
   // Lexer.
   void lex(Token& t);
@@ -589,6 +674,12 @@ private:
   std::vector<ast::Arena::Mark> bin_marks_;     // arena position before each one's element
   uint32_t open_bins_ = 0;
   uint64_t bin_budget_ = 0; // bits the document's binaries may still hold
+  // Reading on two threads.
+  const char* pause_at_ = nullptr;        // the comma after which the second part starts
+  bool paused_ = false;                   // the comma at pause_at_ was just read
+  std::vector<Part::Close> outer_closes_; // second thread: see Part::closes
+  std::vector<Term*> remap_stack_;        // containers remap_atoms() has yet to walk
+  std::unique_ptr<Split> split_;          // last: joined before the rest goes
 };
 
 // ---------------------------------------------------------------------------
@@ -1564,11 +1655,16 @@ after:
   tok = p;
   {
     const FrameKind k = frames_.back().kind;
-    if (k != FrameKind::Tuple && k != FrameKind::List)
+    if (k != FrameKind::Tuple && k != FrameKind::List && k != FrameKind::Outer)
       return stop(false);
     switch (*p) {
       case ',':
         took(p + 1);
+        if (p - 1 == pause_at_) {
+          tok = p;
+          paused_ = true;
+          return stop(true);
+        }
         goto value;
       case '}':
       case ']':
@@ -1849,8 +1945,10 @@ bool Parser::after_value() {
       return false;
     switch (fr.kind) {
       case FrameKind::Tuple:
-        if (t.kind == Tok::Comma)
+        if (t.kind == Tok::Comma) {
+          paused_ = base_ + t.begin == pause_at_;
           return true;
+        }
         if (t.kind == Tok::RBrace) {
           if (!close_container(t.end))
             return false;
@@ -1858,8 +1956,10 @@ bool Parser::after_value() {
         }
         return unexpected(t, "expected ',' or '}' in tuple");
       case FrameKind::List:
-        if (t.kind == Tok::Comma)
+        if (t.kind == Tok::Comma) {
+          paused_ = base_ + t.begin == pause_at_;
           return true;
+        }
         if (t.kind == Tok::Bar) {
           fr.kind = FrameKind::ListTail;
           return true;
@@ -1919,6 +2019,24 @@ bool Parser::after_value() {
         }
         return unexpected(n, "expected ',' or '>>' in binary");
       }
+      case FrameKind::Outer:
+        // Second thread, at the level of a container it did not see open: a
+        // comma, a close of that container, or the term's dot. Anything else
+        // (`|`, `=>`, ...) depends on what that container is: give up, and
+        // let the first thread read on from the split by itself.
+        if (t.kind == Tok::Comma)
+          return true;
+        if (t.kind == Tok::RBrace || t.kind == Tok::RBrack) {
+          outer_closes_.push_back(
+              Part::Close{static_cast<uint32_t>(vals_.size()), t.end, t.kind == Tok::RBrace});
+          continue;
+        }
+        if (t.kind == Tok::Dot && !outer_closes_.empty() &&
+            outer_closes_.back().vals == vals_.size()) {
+          frames_.pop_back();
+          return true;
+        }
+        return fail(t.begin, "cannot join the second part here");
       default:
         return fail(t.begin, "internal error: bad frame");
     }
@@ -1987,52 +2105,275 @@ Result<void> Parser::run_document() {
     }
   }
   bin_budget_ = detail::binary_budget_bits(text.size());
-  for (;;) {
-    const Token& first = peek();
-    if (failed_)
-      return err_;
-    if (first.kind == Tok::End)
-      break;
-    // term: alternate "read a value" and "continue the open containers", the
-    // fused scanner taking what it can of each.
-    bool want_value = true;
-    for (;;) {
-      if (fast_ok())
-        want_value = fast_scan(want_value);
-      if (want_value && !parse_term())
-        return err_;
-      if (!after_value())
-        return err_;
-      if (frames_.empty())
-        break;
-      want_value = true;
-    }
-    Token dot;
-    next(dot);
-    if (dot.kind != Tok::Dot) {
-      if (!failed_) {
-        // `X = ...`: the first line of an Erlang script (rebar.config.script,
-        // *.app.src.script), which file:script evaluates and file:consult rejects.
-        const bool match = dot.kind == Tok::Other && dot.end == dot.begin + 1 &&
-                           base_[dot.begin] == '=' && base_[dot.end] != '=' &&
-                           base_[dot.end] != ':' && base_[dot.end] != '/' && base_[dot.end] != '<';
-        if (match)
-          fail(dot.begin, "expected '.' after the term, saw '='; a file of expressions such as "
-                          "`X = ...` is an Erlang script, not a term file");
-        else
-          unexpected(dot, "expected '.' after the term");
-      }
-      return err_;
-    }
-    if (deferred_) {
-      failed_ = true;
-      err_ = deferred_err_;
-      return err_;
-    }
-    doc_.terms.push_back(vals_.back());
-    vals_.clear();
+  start_part();
+  while (read_term()) {
   }
+  if (failed_)
+    return err_;
   return {};
+}
+
+// Reads one term and its dot onto doc_.terms (and, when the second thread's
+// part is joined, the whole terms it read too). False at the end of the input
+// or, with failed_ set, at an error.
+bool Parser::read_term() {
+  const Token& first = peek();
+  if (failed_ || first.kind == Tok::End)
+    return false;
+  // term: alternate "read a value" and "continue the open containers", the
+  // fused scanner taking what it can of each.
+  bool want_value = true;
+  for (;;) {
+    if (paused_) {
+      paused_ = false;
+      if (join_part())
+        return true;
+    }
+    if (fast_ok()) {
+      want_value = fast_scan(want_value);
+      if (paused_)
+        continue;
+    }
+    if (want_value && !parse_term())
+      return false;
+    if (!after_value())
+      return false;
+    if (frames_.empty())
+      break;
+    want_value = true;
+  }
+  Token dot;
+  next(dot);
+  if (dot.kind != Tok::Dot) {
+    if (!failed_) {
+      // `X = ...`: the first line of an Erlang script (rebar.config.script,
+      // *.app.src.script), which file:script evaluates and file:consult rejects.
+      const bool match = dot.kind == Tok::Other && dot.end == dot.begin + 1 &&
+                         base_[dot.begin] == '=' && base_[dot.end] != '=' &&
+                         base_[dot.end] != ':' && base_[dot.end] != '/' && base_[dot.end] != '<';
+      if (match)
+        fail(dot.begin, "expected '.' after the term, saw '='; a file of expressions such as "
+                        "`X = ...` is an Erlang script, not a term file");
+      else
+        unexpected(dot, "expected '.' after the term");
+    }
+    return false;
+  }
+  if (deferred_) {
+    failed_ = true;
+    err_ = deferred_err_;
+    return false;
+  }
+  doc_.terms.push_back(vals_.back());
+  vals_.clear();
+  return true;
+}
+
+// ---------------------------------------------------------------------------
+// Reading on two threads.
+//
+// A large input is split at a comma near its middle. A second thread reads
+// from there, at the level of containers it has not seen open (FrameKind::Outer
+// frames: a comma goes on, a `}` or `]` closes one), to the dot that ends the
+// term, then whole terms, into a document of its own. This thread reads up to
+// the comma, pauses there (fast_scan() or after_value() sees it as a comma of
+// a tuple or list), joins the other, and checks that what the other read fits:
+// its closes match the open tuples and lists, and nothing it read depends on
+// what it could not know. Then the other's atoms are interned here in the
+// order it met them (so the atom table and every id come out as one thread
+// would make them), its values are moved onto the value stack with their
+// atom ids rewritten, the open containers are closed, and reading goes on
+// after the last term it read whole. If anything does not fit (the comma was
+// in a string or a comment, or inside a map or a binary; the other met an
+// error, a `|` at an outer level, ...), this thread reads on from the comma by
+// itself and the other's work is dropped: the result is always the one-thread
+// result, errors included.
+
+const char* Parser::split_point() const {
+  const auto n = static_cast<size_t>(end_ - base_);
+  const size_t from = opts_.split_at != 0 ? opts_.split_at : n / 2;
+  if (from >= n)
+    return nullptr;
+  if (opts_.split_at == 0) {
+    // Prefer a comma that ends a line: ~tp and systools write one after each
+    // element that does not fit on its line, never inside a literal.
+    const char* q = base_ + from;
+    const char* lim = base_ + std::min(n - 1, from + (size_t{1} << 16));
+    while (q < lim) {
+      const void* c = std::memchr(q, ',', static_cast<size_t>(lim - q));
+      if (c == nullptr)
+        break;
+      q = static_cast<const char*>(c);
+      if (q[1] == '\n')
+        return q;
+      ++q;
+    }
+  }
+  return static_cast<const char*>(std::memchr(base_ + from, ',', n - from));
+}
+
+void Parser::start_part() {
+  if (!opts_.threads || latin1_ || nonchar_escape_)
+    return;
+  const auto n = static_cast<size_t>(end_ - base_);
+  if (n < opts_.split_min_bytes || (opts_.split_at == 0 && std::thread::hardware_concurrency() < 2))
+    return;
+  const char* at = split_point();
+  if (at == nullptr)
+    return;
+  auto split = std::make_unique<Split>();
+  split->part.start = off(at) + 1;
+  Part* part = &split->part;
+  const std::string_view text(base_, n);
+  const ParseOptions* opts = &opts_;
+  try {
+    split->thread = std::thread([part, text, opts] {
+      try {
+        Parser(part->doc, text, *opts).run_part(*part);
+      } catch (...) {
+        part->joinable = false; // (out of memory) this thread reads on by itself
+      }
+    });
+  } catch (const std::system_error&) {
+    return; // no thread to be had: read on one
+  }
+  split_ = std::move(split);
+  pause_at_ = at;
+  if (opts_.stats != nullptr) {
+    opts_.stats->split = true;
+    opts_.stats->split_at = off(at);
+  }
+}
+
+void Parser::run_part(Part& part) {
+  p_ = base_ + part.start;
+  last_end_ = part.start;
+  any_token_ = true;
+  last_kind_ = Tok::Comma;
+  const uint64_t budget = detail::binary_budget_bits(static_cast<size_t>(end_ - base_));
+  bin_budget_ = budget;
+  frames_.push_back(Frame{FrameKind::Outer, false, part.start, 0, 0});
+  bool want_value = true;
+  for (;;) {
+    if (fast_ok())
+      want_value = fast_scan(want_value);
+    if (want_value && !parse_term())
+      return;
+    if (!after_value())
+      return;
+    if (frames_.empty())
+      break; // the Outer frame goes at the dot
+    want_value = true;
+  }
+  if (failed_ || deferred_)
+    return;
+  part.vals = std::move(vals_);
+  part.closes = std::move(outer_closes_);
+  part.joinable = true;
+  do {
+    part.resume = off(p_);
+    part.resume_last_end = last_end_;
+    part.terms = doc_.terms.size();
+    part.comments = doc_.comments.size();
+    part.bits_used = budget - bin_budget_;
+  } while (read_term());
+  doc_.atoms.release_index(); // (join_part() reads the texts only)
+}
+
+bool Parser::join_part() {
+  pause_at_ = nullptr;
+  const std::unique_ptr<Split> split = std::move(split_);
+  split->thread.join();
+  Part& part = split->part;
+  // What the other read fits only if it closes exactly the tuples and lists
+  // open here, and this term holds no error yet.
+  if (!part.joinable || failed_ || deferred_ || has_la_ || part.closes.size() != frames_.size() ||
+      part.bits_used > bin_budget_)
+    return false;
+  for (size_t i = 0; i < part.closes.size(); ++i) {
+    const FrameKind k = frames_.data()[frames_.size() - 1 - i].kind;
+    if (k != (part.closes[i].brace ? FrameKind::Tuple : FrameKind::List))
+      return false;
+  }
+  std::vector<ast::Atom> map(part.doc.atoms.size());
+  for (uint32_t id = 0; id < map.size(); ++id) {
+    const ast::Atom a{id};
+    map[id] = doc_.atoms.intern(part.doc.atoms.text(a), part.doc.atoms.chars(a));
+  }
+  size_t from = 0;
+  for (const Part::Close& c : part.closes) {
+    for (; from < c.vals; ++from)
+      vals_.push_back(remap_atoms(part.vals[from], map));
+    close_container(c.end);
+  }
+  doc_.terms.push_back(vals_.back());
+  vals_.clear();
+  for (size_t i = 0; i < part.terms; ++i)
+    doc_.terms.push_back(remap_atoms(part.doc.terms[i], map));
+  doc_.comments.insert(doc_.comments.end(), part.doc.comments.begin(),
+                       part.doc.comments.begin() + static_cast<ptrdiff_t>(part.comments));
+  doc_.arena.adopt(std::move(part.doc.arena));
+  bin_budget_ -= part.bits_used;
+  p_ = base_ + part.resume;
+  last_end_ = part.resume_last_end;
+  any_token_ = true;
+  last_kind_ = Tok::Dot;
+  if (opts_.stats != nullptr)
+    opts_.stats->joined = true;
+  return true;
+}
+
+// The second thread's term `r` with its atoms renamed by `map` (its atom ids
+// to this document's). Containers are rewritten in place; an atom reference
+// is made again, since whether it fits in the reference depends on its id.
+ast::TermRef Parser::remap_atoms(ast::TermRef r, const std::vector<ast::Atom>& map) {
+  const auto fix = [&](ast::TermRef& ref) {
+    if (ref.is_immediate()) {
+      ref = ast::make_atom(doc_.arena, map[ref.atom().id], ref.span());
+      return;
+    }
+    Term* t = const_cast<Term*>(ref.node());
+    switch (t->kind) {
+      case ast::TermKind::Atom:
+        ref = ast::make_atom(doc_.arena, map[ref.atom().id], ref.span());
+        break;
+      case ast::TermKind::Tuple:
+      case ast::TermKind::List:
+      case ast::TermKind::Map:
+        remap_stack_.push_back(t);
+        break;
+      case ast::TermKind::Fun: {
+        auto* f = t->cast<ast::FunTerm>();
+        f->module = map[f->module.id];
+        f->function = map[f->function.id];
+        break;
+      }
+      default:
+        break;
+    }
+  };
+  fix(r);
+  while (!remap_stack_.empty()) {
+    Term* t = remap_stack_.back();
+    remap_stack_.pop_back();
+    ast::TermRef* e = nullptr;
+    size_t n = 0;
+    if (auto* tu = t->dyn_cast<ast::TupleTerm>()) {
+      e = const_cast<ast::TermRef*>(tu->elems());
+      n = tu->size;
+    } else if (auto* l = t->dyn_cast<ast::ListTerm>()) {
+      e = const_cast<ast::TermRef*>(l->elems());
+      n = l->size;
+      if (l->tail)
+        fix(l->tail);
+    } else if (auto* m = t->dyn_cast<ast::MapTerm>()) {
+      e = const_cast<ast::TermRef*>(m->kv());
+      n = size_t{2} * m->size;
+    }
+    for (size_t i = 0; i < n; ++i)
+      fix(e[i]);
+  }
+  return r;
 }
 
 } // namespace

@@ -17,7 +17,10 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "fuzz_utils.h"
 #include "parse/term_dump.h"
@@ -319,6 +322,120 @@ TEST(ParserFused, StopsWhereTheTokenPathTakesOver) {
   // Both outcomes are exercised.
   EXPECT_GT(accepted, 10);
   EXPECT_LT(accepted, static_cast<int>(texts.size()) - 10);
+}
+
+/// Reading on two threads, split at each of up to 16 commas of the text: the
+/// same document, atom table included, or the same error as on one thread.
+void check_split_equals_one_thread(const std::string& text) {
+  const std::string diff = fuzz::split_difference(text, fuzz::parse_hand_one_thread(text), 16);
+  if (!diff.empty())
+    RC_FAIL(diff);
+}
+
+RC_GTEST_PROP(ParserProp, TwoThreadsEqualOneOnGeneratedText, ()) {
+  check_split_equals_one_thread((*prop::document()).text);
+}
+
+RC_GTEST_PROP(ParserProp, TwoThreadsEqualOneOnMutatedText, ()) {
+  const prop::Doc d = *prop::document();
+  const std::string text = *mutated(d.text);
+  RC_CLASSIFY(read_hand(text).ok(), "mutation still readable");
+  check_split_equals_one_thread(text);
+}
+
+/// Whether the two-thread parse of `text` split at byte `at` joined the parts.
+bool split_joins(const std::string& text, size_t at) {
+  parse::ParseStats stats;
+  parse::ParseOptions o;
+  o.threads = true;
+  o.split_min_bytes = 0;
+  o.split_at = at;
+  o.stats = &stats;
+  auto doc = parse::parse_document(fuzz::make_source(text), o);
+  EXPECT_TRUE(stats.split) << text;
+  EXPECT_EQ(stats.split_at, text.find(',', at)) << text;
+  return stats.joined;
+}
+
+// Splits the second thread's part can be joined at, and splits it cannot
+// (where the first thread reads on by itself); at every comma of each text,
+// the result is the one-thread result.
+TEST(ParserSplit, JoinsWhereThePartsFitAndReadsOnAloneElsewhere) {
+  struct Case {
+    std::string text;
+    size_t at;  // a split to check join / no join at
+    bool joins; // whether it joins there
+  };
+  const std::vector<Case> cases = {
+      {"{a, b, c}.", 1, true},
+      {"{x, y, z, y, w, x, v}.\n", 9, true}, // atoms met again after the split keep their ids
+      {"{a, {b, [c, d, {e, f}], g}, h}.", 12, true},
+      {"[{a, b}, {c, d}, {e, f}].\n{g, h}.\n[i].\n", 9, true},
+      {"{a, b}. {c, d}. [e, f].", 2, true},
+      {"{a, - 1, -(2), +3.0, b, fun m:f/1, 'Q', \"s\" \"t\", 16#ff, $a, 1.5e3}.", 2, true},
+      {"{a, 123456789012345678901234567890, #{k => v}, <<1, 2:4>>, [x | y]}.", 2, true},
+      {"{a, b}.\n%% end\n", 2, true},
+      {"{a % one, two\n, b, c}. % three, four\n", 3, false}, // in a comment
+      {"{\"a,b\", c}.", 3, false},                           // in a string
+      {"{'a,b', c}.", 3, false},                             // in a quoted atom
+      {"{a, $,, b}.", 5, false},                             // a character literal
+      {"#{a => 1, b => 2}.", 1, false},                      // a map's comma
+      {"{<<1, 2>>, a}.", 1, false},                          // a binary's comma
+      {"[a, b | c].", 1, false},                             // '|' at an outer level
+      {"({a, b}).", 1, false},                               // ')' at an outer level
+      {"{a, b].", 1, false},                                 // closes do not match
+      {"{a, X, b, c}.", 6, false},                           // an error waits
+      {"{a, b, X}.", 2, false},                              // the part has an error
+      {"{a, b, c}. {d, X}.", 2, true},                       // a later term has one
+      {"{a, b, \"c}.", 2, false},                            // unterminated string
+      {"{a, ], b, 1.0e999}.", 7, false},                     // scan error after
+      {"{a, b}x.", 2, false},
+      {"{a, b}", 2, false},
+      {"{a, b}.{c, d}.", 2, false},
+      {"%% coding: latin-1\n{'\xe9', \"\xe9\", b}.\n", 1, false}, // not split at all
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.text);
+    const bool latin1 = c.text.rfind("%% coding: latin-1", 0) == 0;
+    if (latin1) {
+      parse::ParseStats stats;
+      parse::ParseOptions o;
+      o.threads = true;
+      o.split_min_bytes = 0;
+      o.stats = &stats;
+      EXPECT_TRUE(parse::parse_document(fuzz::make_source(c.text), o).ok());
+      EXPECT_FALSE(stats.split);
+    } else {
+      EXPECT_EQ(split_joins(c.text, c.at), c.joins);
+    }
+    EXPECT_EQ(fuzz::split_difference(c.text, fuzz::parse_hand_one_thread(c.text), 1000), "");
+  }
+}
+
+// A file large enough to be split (with threads on): two threads join near
+// the middle, and the document is the one-thread document.
+TEST(ParserSplit, SplitsALargeRelupNearTheMiddle) {
+  std::string text = "%% coding: utf-8\n{\"2.0\",\n [{\"1.0\",[],\n   [";
+  for (int i = 0; i < 60000; ++i)
+    text += fmt::format("{{load,{{mod_{},brutal_purge,brutal_purge}}}},\n    ", i % 7000);
+  text += "point_of_no_return]}],\n [{\"1.0\",[],[restart_new_emulator]}]}.\n";
+  ASSERT_GE(text.size(), parse::ParseOptions().split_min_bytes);
+  parse::ParseStats stats;
+  parse::ParseOptions o;
+  o.threads = true;
+  o.stats = &stats;
+  auto two = parse::parse_document(fuzz::make_source(text), o);
+  ASSERT_TRUE(two.ok());
+  if (std::thread::hardware_concurrency() >= 2) {
+    EXPECT_TRUE(stats.split);
+    EXPECT_TRUE(stats.joined);
+    EXPECT_GT(stats.split_at, text.size() / 2 - 100);
+    EXPECT_LT(stats.split_at, text.size() / 2 + 100);
+  }
+  auto one = fuzz::parse_hand_one_thread(text);
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ(fuzz::exact_dump(**two), fuzz::exact_dump(**one));
+  EXPECT_EQ(fuzz::atom_table_dump(**two), fuzz::atom_table_dump(**one));
 }
 
 #ifdef RELUPKIT_PROP_HAVE_GRAMMAR

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 #include <memory>
 #include <new>
 #include <type_traits>
@@ -86,6 +87,25 @@ public:
   void rewind(const Mark& m) {
     if (m.chunks == chunks_.size() && m.cur != nullptr)
       cur_ = m.cur;
+  }
+
+  /// Takes over the memory of `other`, which is left empty: what was allocated
+  /// there stays where it is and is freed with this arena. Allocation goes on
+  /// in this arena's current chunk.
+  void adopt(Arena&& other) {
+    if (other.chunks_.empty())
+      return;
+    const auto at = chunks_.empty() ? chunks_.end() : chunks_.end() - 1;
+    chunks_.insert(at, std::make_move_iterator(other.chunks_.begin()),
+                   std::make_move_iterator(other.chunks_.end()));
+    if (cur_ == nullptr) {
+      cur_ = other.cur_;
+      end_ = other.end_;
+    }
+    reserved_ += other.reserved_;
+    other.chunks_.clear();
+    other.cur_ = other.end_ = nullptr;
+    other.reserved_ = 0;
   }
 
   /// Bytes reserved from the system so far.

@@ -46,6 +46,14 @@ public:
   uint32_t chars(Atom a) const { return recs_[a.id]->chars; }
   size_t size() const { return recs_.size(); }
 
+  /// Frees the lookup index (8 to 16 bytes per atom) of a table that is done
+  /// growing: text(), chars() and size() go on working, intern() may no
+  /// longer be called.
+  void release_index() {
+    std::vector<Slot>().swap(slots_);
+    mask_ = 0;
+  }
+
   /// A fast 64-bit hash (wyhash-style multiply-mix over 8-byte words).
   static uint64_t hash(const char* p, size_t n) {
     constexpr uint64_t k0 = 0xa0761d6478bd642full, k1 = 0xe7037ed1a0b428dbull;
