@@ -53,4 +53,22 @@ inline uint32_t name_bits16(const char* p) {
 #endif
 }
 
+/// Whether any of the 64 bytes at `p` is not ASCII (>= 0x80).
+inline bool any_non_ascii64(const char* p) {
+#ifdef __SSE2__
+  const auto* q = reinterpret_cast<const __m128i*>(p);
+  const __m128i x = _mm_or_si128(_mm_or_si128(_mm_loadu_si128(q), _mm_loadu_si128(q + 1)),
+                                 _mm_or_si128(_mm_loadu_si128(q + 2), _mm_loadu_si128(q + 3)));
+  return _mm_movemask_epi8(x) != 0;
+#else
+  uint64_t acc = 0;
+  for (int i = 0; i < 64; i += 8) {
+    uint64_t w;
+    __builtin_memcpy(&w, p + i, 8);
+    acc |= w;
+  }
+  return (acc & 0x8080808080808080ull) != 0;
+#endif
+}
+
 } // namespace relupkit::parse::detail

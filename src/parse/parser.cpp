@@ -283,7 +283,9 @@ size_t find_invalid_utf8(std::string_view text, bool& nonchar_escape) {
   const size_t n = text.size();
   size_t i = 0;
   while (i < n) {
-    // ASCII fast path, 8 bytes at a time.
+    // ASCII fast path: 64 bytes at a time, then 8.
+    while (i + 64 <= n && !detail::any_non_ascii64(text.data() + i))
+      i += 64;
     while (i + 8 <= n) {
       uint64_t w;
       std::memcpy(&w, s + i, 8);
