@@ -29,6 +29,7 @@
 #include "relupkit/parse/parser.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
@@ -490,6 +491,9 @@ struct Part {
   size_t terms = 0;
   size_t comments = 0;
   uint64_t bits_used = 0;
+  /// Set by the first thread once it has read past the comma without pausing
+  /// there: what this part holds will not be joined.
+  std::atomic<bool> cancel{false};
 };
 
 /// The second thread and what it reads; joined when destroyed.
@@ -2119,6 +2123,13 @@ Result<void> Parser::run_document() {
 // part is joined, the whole terms it read too). False at the end of the input
 // or, with failed_ set, at an error.
 bool Parser::read_term() {
+  if (split_ != nullptr && p_ > pause_at_) {
+    // The comma was inside something (a string, a comment, ...) and is behind
+    // us: the other part will not be joined; stop it and free what it holds.
+    split_->part.cancel.store(true, std::memory_order_relaxed);
+    split_.reset();
+    pause_at_ = nullptr;
+  }
   const Token& first = peek();
   if (failed_ || first.kind == Tok::End)
     return false;
@@ -2257,6 +2268,8 @@ void Parser::run_part(Part& part) {
   frames_.push_back(Frame{FrameKind::Outer, false, part.start, 0, 0});
   bool want_value = true;
   for (;;) {
+    if (part.cancel.load(std::memory_order_relaxed))
+      return;
     if (fast_ok())
       want_value = fast_scan(want_value);
     if (want_value && !parse_term())
@@ -2278,7 +2291,7 @@ void Parser::run_part(Part& part) {
     part.terms = doc_.terms.size();
     part.comments = doc_.comments.size();
     part.bits_used = budget - bin_budget_;
-  } while (read_term());
+  } while (!part.cancel.load(std::memory_order_relaxed) && read_term());
   doc_.atoms.release_index(); // (join_part() reads the texts only)
 }
 

@@ -378,6 +378,7 @@ TEST(ParserSplit, JoinsWhereThePartsFitAndReadsOnAloneElsewhere) {
       {"{a % one, two\n, b, c}. % three, four\n", 3, false}, // in a comment
       {"{\"a,b\", c}.", 3, false},                           // in a string
       {"{'a,b', c}.", 3, false},                             // in a quoted atom
+      {"{\"a,\nb\"}.\n{c, d}.\n[e, f].\n", 3, false},        // dropped at the next term
       {"{a, $,, b}.", 5, false},                             // a character literal
       {"#{a => 1, b => 2}.", 1, false},                      // a map's comma
       {"{<<1, 2>>, a}.", 1, false},                          // a binary's comma
