@@ -34,9 +34,10 @@ struct ParseOptions {
   /// result is the same document, atom ids included, or the same error. When
   /// the parts cannot be joined (the comma was inside a string, a map or a
   /// binary; the second part holds an error; ...), the calling thread reads
-  /// on by itself. About 1.6 times as fast on a 20 MB relup, for about 0.25
-  /// times the file size in memory more (a second atom table and arena), so
-  /// it is off by default.
+  /// on by itself. 1.3 to 1.6 times as fast on a 20 MB relup with two free
+  /// cores, for about a quarter of the file's size more memory at its peak (a
+  /// second atom table, the second part's values until the join, a second
+  /// partly used arena chunk), so it is off by default.
   bool threads = false;
   /// Inputs smaller than this are read on one thread.
   size_t split_min_bytes = size_t{1} << 20;
