@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // `relupkit fmt`: print term files in canonical layout (what systools writes).
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
-#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <string>
-#include <unistd.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -167,7 +167,8 @@ void add_fmt_command(CLI::App& app, std::function<int()>& run) {
   cmd->add_option("FILE", opts->files, "Files to format (- for standard input)")->required();
   cmd->add_option("-o,--output", opts->output, "Write the result to OUT (atomically)");
   cmd->add_flag("--check", opts->check,
-                "Write nothing; exit 1 if a file is not in canonical layout");
+                "Change nothing; name on standard error each file not in canonical layout, and "
+                "exit 1 if any");
   cmd->add_flag("-i,--in-place", opts->in_place, "Rewrite files in place (atomically)");
   cmd->add_option("--style", opts->style, "Layout: canonical (preserve comes later)")
       ->check(CLI::IsMember({"canonical", "preserve"}));
