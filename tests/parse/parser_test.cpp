@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "relupkit/ast/atom_table.h"
 #include "relupkit/ast/bigint.h"
 #include "relupkit/parse/parser.h"
 #include "term_dump.h"
@@ -351,6 +352,32 @@ TEST(TermParser, AtomsPastTheImmediateIdLimitGetNodes) {
     }
   }
   EXPECT_EQ(nodes, 100u);
+}
+
+// The atom table's 4-byte slots hold ids below 2^20 - 1; past that it goes
+// wide (8-byte slots). Every atom keeps its id and is found again, on either
+// side of the switch, and the texts and lengths stay right.
+TEST(AtomTable, GoesWidePastTheCompactIdLimitAndFindsEveryAtomAgain) {
+  ast::AtomTable table;
+  constexpr uint32_t kAtoms = (uint32_t{1} << 20) + 5000;
+  const auto name = [](uint32_t i) { return "atom_" + std::to_string(i * 2654435761u); };
+  for (uint32_t i = 0; i < kAtoms; ++i) {
+    const std::string n = name(i);
+    ASSERT_EQ(table.intern(n).id, i) << n;
+    if (i % 1021 == 0) { // an earlier atom, found again as the table grows
+      ASSERT_EQ(table.intern(name(i / 2)).id, i / 2);
+    }
+  }
+  ASSERT_EQ(table.size(), kAtoms);
+  for (uint32_t i = 0; i < kAtoms; i += 7) {
+    ASSERT_EQ(table.intern(name(i)).id, i);
+    ASSERT_EQ(table.text(ast::Atom{i}), name(i));
+    ASSERT_EQ(table.chars(ast::Atom{i}), name(i).size());
+  }
+  EXPECT_EQ(table.size(), kAtoms); // nothing new was made by the lookups
+  EXPECT_EQ(table.intern("ok").id, kAtoms);
+  EXPECT_EQ(table.intern(std::string_view("caf\xC3\xA9"), 4).id, kAtoms + 1);
+  EXPECT_EQ(table.chars(ast::Atom{kAtoms + 1}), 4u);
 }
 
 // Many atoms nested at several depths (tuple elements, list elements and
