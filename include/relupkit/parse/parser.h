@@ -34,7 +34,7 @@ struct ParseOptions {
   /// result is the same document, atom ids included, or the same error. When
   /// the parts cannot be joined (the comma was inside a string, a map or a
   /// binary; the second part holds an error; ...), the calling thread reads
-  /// on by itself. 1.3 to 1.6 times as fast on a 20 MB relup with two free
+  /// on by itself. 1.3 to 1.7 times as fast on a 20 MB relup with two free
   /// cores, for about a quarter of the file's size more memory at its peak (a
   /// second atom table, the second part's values until the join, a second
   /// partly used arena chunk), so it is off by default.
