@@ -79,7 +79,8 @@ void append_integer(std::string& out, const IntegerTerm& t) {
     char buf[24];
     char* e = buf + sizeof buf;
     char* q = e;
-    uint64_t mag = t.value < 0 ? 0 - static_cast<uint64_t>(t.value) : static_cast<uint64_t>(t.value);
+    uint64_t mag =
+        t.value < 0 ? 0 - static_cast<uint64_t>(t.value) : static_cast<uint64_t>(t.value);
     do {
       *--q = static_cast<char>('0' + mag % 10);
       mag /= 10;
@@ -148,7 +149,9 @@ int compare_integers(const IntegerTerm& a, const IntegerTerm& b) {
   return a.big->negative ? -c : c;
 }
 
-void write_bits_big_endian(const BigValue& v, uint64_t bits, std::vector<uint8_t>& out,
+void write_bits_big_endian(const BigValue& v,
+                           uint64_t bits,
+                           std::vector<uint8_t>& out,
                            uint64_t bit_pos) {
   if (bits == 0)
     return;
@@ -165,15 +168,32 @@ void write_bits_big_endian(const BigValue& v, uint64_t bits, std::vector<uint8_t
       carry = s >> 32;
     }
   }
-  // Emit bit (bits-1) first.
-  for (uint64_t i = 0; i < bits; ++i) {
+  // Emit bit (bits-1) first: single bits up to a byte boundary of `out`, then
+  // whole bytes (a segment such as `0:20000000` is 2.5 MB), then the last bits.
+  const auto put_bit = [&](uint64_t i) {
     const uint64_t src = bits - 1 - i;
-    const uint32_t bit = (w[static_cast<size_t>(src / 32)] >> (src % 32)) & 1u;
-    if (bit != 0) {
+    if (((w[static_cast<size_t>(src / 32)] >> (src % 32)) & 1u) != 0) {
       const uint64_t dst = bit_pos + i;
       out[static_cast<size_t>(dst / 8)] |= static_cast<uint8_t>(0x80u >> (dst % 8));
     }
-  }
+  };
+  // The 8 source bits [lo, lo + 8) as a byte, bit lo + 7 first (lo + 8 <= bits).
+  const auto source_byte = [&](uint64_t lo) {
+    const auto limb = static_cast<size_t>(lo / 32);
+    const auto shift = static_cast<unsigned>(lo % 32);
+    uint32_t b = w[limb] >> shift;
+    if (shift > 24)
+      b |= w[limb + 1] << (32 - shift);
+    return static_cast<uint8_t>(b);
+  };
+  uint64_t i = 0;
+  const uint64_t head = (8 - bit_pos % 8) % 8;
+  for (; i < bits && i < head; ++i)
+    put_bit(i);
+  for (; i + 8 <= bits; i += 8)
+    out[static_cast<size_t>((bit_pos + i) / 8)] |= source_byte(bits - 8 - i);
+  for (; i < bits; ++i)
+    put_bit(i);
 }
 
 } // namespace relupkit::ast

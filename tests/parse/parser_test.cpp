@@ -354,6 +354,53 @@ TEST(TermParser, AtomsPastTheImmediateIdLimitGetNodes) {
   EXPECT_EQ(nodes, 100u);
 }
 
+// write_bits_big_endian (a binary segment's integer, `bits` wide, at any bit
+// position) writes whole bytes where it can: it must set exactly the bits a
+// bit-at-a-time reference sets, for any value, sign, width and position.
+TEST(BigInt, WriteBitsBigEndianMatchesBitAtATime) {
+  uint64_t seed = 0x9E3779B97F4A7C15ull;
+  const auto next = [&] {
+    seed ^= seed << 13;
+    seed ^= seed >> 7;
+    seed ^= seed << 17;
+    return seed;
+  };
+  int cases = 0;
+  for (int round = 0; round < 3000; ++round) {
+    ast::BigValue v;
+    const auto limbs = static_cast<size_t>(next() % 5);
+    for (size_t k = 0; k < limbs; ++k)
+      v.limbs.push_back(static_cast<uint32_t>(next()));
+    v.trim();
+    v.negative = !v.limbs.empty() && next() % 2 == 0;
+    const uint64_t bits = next() % 200;
+    const uint64_t pos = next() % 20;
+    std::vector<uint8_t> fast((pos + bits + 7) / 8 + 1, 0);
+    ast::write_bits_big_endian(v, bits, fast, pos);
+    // Reference: the two's complement of v, bit (bits-1) first.
+    std::vector<uint8_t> ref(fast.size(), 0);
+    std::vector<uint32_t> w(static_cast<size_t>((bits + 31) / 32) + 1, 0);
+    for (size_t k = 0; k < w.size() && k < v.limbs.size(); ++k)
+      w[k] = v.limbs[k];
+    if (v.negative) {
+      uint64_t carry = 1;
+      for (uint32_t& x : w) {
+        const uint64_t sum = uint64_t{static_cast<uint32_t>(~x)} + carry;
+        x = static_cast<uint32_t>(sum);
+        carry = sum >> 32;
+      }
+    }
+    for (uint64_t i = 0; i < bits; ++i) {
+      const uint64_t src = bits - 1 - i;
+      if ((w[src / 32] >> (src % 32) & 1u) != 0)
+        ref[(pos + i) / 8] |= static_cast<uint8_t>(0x80u >> ((pos + i) % 8));
+    }
+    ASSERT_EQ(fast, ref) << "bits " << bits << " at " << pos << (v.negative ? " negative" : "");
+    ++cases;
+  }
+  EXPECT_EQ(cases, 3000);
+}
+
 // The atom table's 4-byte slots hold ids below 2^20 - 1; past that it goes
 // wide (8-byte slots). Every atom keeps its id and is found again, on either
 // side of the switch, and the texts and lengths stay right.
