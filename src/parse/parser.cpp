@@ -523,6 +523,7 @@ public:
 
 private:
   Result<void> run_document();
+  bool read_to_close(bool& want_value);
   bool read_term();
   // Reading on two threads (ParseOptions::threads).
   void start_part();
@@ -681,11 +682,12 @@ private:
   uint32_t open_bins_ = 0;
   uint64_t bin_budget_ = 0; // bits the document's binaries may still hold
   // Reading on two threads.
-  const char* pause_at_ = nullptr;        // the comma after which the second part starts
-  bool paused_ = false;                   // the comma at pause_at_ was just read
-  std::vector<Part::Close> outer_closes_; // second thread: see Part::closes
-  std::vector<Term*> remap_stack_;        // containers remap_atoms() has yet to walk
-  std::unique_ptr<Split> split_;          // last: joined before the rest goes
+  const char* pause_at_ = nullptr;            // the comma after which the second part starts
+  bool paused_ = false;                       // the comma at pause_at_ was just read
+  const std::atomic<bool>* cancel_ = nullptr; // second thread: Part::cancel
+  std::vector<Part::Close> outer_closes_;     // second thread: see Part::closes
+  std::vector<Term*> remap_stack_;            // containers remap_atoms() has yet to walk
+  std::unique_ptr<Split> split_;              // last: joined before the rest goes
 };
 
 // ---------------------------------------------------------------------------
@@ -2119,6 +2121,30 @@ Result<void> Parser::run_document() {
   return {};
 }
 
+// Alternates "read a value" and "continue the open containers", the fused
+// scanner taking what it can of each, until no frame is open (the term is
+// whole, its dot not read yet). True then, and also when it stops at the split
+// comma (paused_ set, a value wanted next); false on an error, or when the
+// first thread has cancelled this one's part (cancel_).
+bool Parser::read_to_close(bool& want_value) {
+  for (;;) {
+    if (cancel_ != nullptr && cancel_->load(std::memory_order_relaxed))
+      return false;
+    if (fast_ok()) {
+      want_value = fast_scan(want_value);
+      if (paused_)
+        return true;
+    }
+    if (want_value && !parse_term())
+      return false;
+    if (!after_value())
+      return false;
+    want_value = true;
+    if (paused_ || frames_.empty())
+      return true;
+  }
+}
+
 // Reads one term and its dot onto doc_.terms (and, when the second thread's
 // part is joined, the whole terms it read too). False at the end of the input
 // or, with failed_ set, at an error.
@@ -2133,27 +2159,15 @@ bool Parser::read_term() {
   const Token& first = peek();
   if (failed_ || first.kind == Tok::End)
     return false;
-  // term: alternate "read a value" and "continue the open containers", the
-  // fused scanner taking what it can of each.
   bool want_value = true;
   for (;;) {
-    if (paused_) {
-      paused_ = false;
-      if (join_part())
-        return true;
-    }
-    if (fast_ok()) {
-      want_value = fast_scan(want_value);
-      if (paused_)
-        continue;
-    }
-    if (want_value && !parse_term())
+    if (!read_to_close(want_value))
       return false;
-    if (!after_value())
-      return false;
-    if (frames_.empty())
+    if (!paused_)
       break;
-    want_value = true;
+    paused_ = false;
+    if (join_part())
+      return true;
   }
   Token dot;
   next(dot);
@@ -2265,22 +2279,10 @@ void Parser::run_part(Part& part) {
   last_kind_ = Tok::Comma;
   const uint64_t budget = detail::binary_budget_bits(static_cast<size_t>(end_ - base_));
   bin_budget_ = budget;
+  cancel_ = &part.cancel;
   frames_.push_back(Frame{FrameKind::Outer, false, part.start, 0, 0});
   bool want_value = true;
-  for (;;) {
-    if (part.cancel.load(std::memory_order_relaxed))
-      return;
-    if (fast_ok())
-      want_value = fast_scan(want_value);
-    if (want_value && !parse_term())
-      return;
-    if (!after_value())
-      return;
-    if (frames_.empty())
-      break; // the Outer frame goes at the dot
-    want_value = true;
-  }
-  if (failed_ || deferred_)
+  if (!read_to_close(want_value) || failed_ || deferred_) // (the Outer frame goes at the dot)
     return;
   part.vals = std::move(vals_);
   part.closes = std::move(outer_closes_);
@@ -2291,7 +2293,7 @@ void Parser::run_part(Part& part) {
     part.terms = doc_.terms.size();
     part.comments = doc_.comments.size();
     part.bits_used = budget - bin_budget_;
-  } while (!part.cancel.load(std::memory_order_relaxed) && read_term());
+  } while (read_term());
   doc_.atoms.release_index(); // (join_part() reads the texts only)
 }
 
