@@ -11,7 +11,7 @@ AtomTable::AtomTable() {
   recs_.reserve(256);
 }
 
-const AtomTable::Rec* AtomTable::add_rec(std::string_view utf8, uint32_t chars) {
+void AtomTable::add_rec(std::string_view utf8, uint32_t chars) {
   const size_t text_bytes = utf8.size() + 1 < 8 ? 8 : utf8.size() + 1;
   auto* rec = static_cast<Rec*>(pool_.allocate(offsetof(Rec, text) + text_bytes, alignof(Rec)));
   rec->size = static_cast<uint32_t>(utf8.size());
@@ -19,7 +19,6 @@ const AtomTable::Rec* AtomTable::add_rec(std::string_view utf8, uint32_t chars) 
   std::memset(rec->text, 0, text_bytes);
   std::memcpy(rec->text, utf8.data(), utf8.size());
   recs_.push_back(rec);
-  return rec;
 }
 
 Atom AtomTable::insert(std::string_view utf8, uint32_t chars, uint64_t h, uint64_t slot) {
@@ -32,14 +31,14 @@ Atom AtomTable::insert(std::string_view utf8, uint32_t chars, uint64_t h, uint64
     rehash(size_t{1} << (kIdBits + 1));
     return Atom{id};
   }
-  slots_[slot] = static_cast<uint32_t>(h >> (64 - kTagBits)) << kIdBits | (id + 1);
+  slots_[slot] = compact_slot(h, id);
   if (recs_.size() * 2 > slots_.size())
     rehash(slots_.size() * 2);
   return Atom{id};
 }
 
 Atom AtomTable::intern_wide(std::string_view utf8, uint32_t chars, uint64_t h) {
-  const auto tag = static_cast<uint32_t>(h >> 32);
+  const auto tag = static_cast<uint32_t>(wide_slot(h, 0) >> 32);
   uint64_t i = h & mask_;
   for (;; i = (i + 1) & mask_) {
     const uint64_t slot = wide_slots_[i];
@@ -54,7 +53,7 @@ Atom AtomTable::intern_wide(std::string_view utf8, uint32_t chars, uint64_t h) {
   }
   const auto id = static_cast<uint32_t>(recs_.size());
   add_rec(utf8, chars);
-  wide_slots_[i] = uint64_t{tag} << 32 | (id + 1);
+  wide_slots_[i] = wide_slot(h, id);
   if (recs_.size() * 2 > wide_slots_.size())
     rehash(wide_slots_.size() * 2);
   return Atom{id};
@@ -73,11 +72,11 @@ void AtomTable::rehash(size_t slots) {
     if (wide_) {
       while (wide_slots_[i] != 0)
         i = (i + 1) & mask_;
-      wide_slots_[i] = (h >> 32) << 32 | (id + 1);
+      wide_slots_[i] = wide_slot(h, id);
     } else {
       while (slots_[i] != 0)
         i = (i + 1) & mask_;
-      slots_[i] = static_cast<uint32_t>(h >> (64 - kTagBits)) << kIdBits | (id + 1);
+      slots_[i] = compact_slot(h, id);
     }
   }
 }

@@ -28,7 +28,7 @@ public:
     const uint64_t h = hash(utf8.data(), utf8.size());
     if (wide_)
       return intern_wide(utf8, chars, h);
-    const auto tag = static_cast<uint32_t>(h >> (64 - kTagBits));
+    const uint32_t tag = compact_slot(h, 0) >> kIdBits;
     for (uint64_t i = h & mask_;; i = (i + 1) & mask_) {
       const uint32_t slot = slots_[i];
       if (slot == 0)
@@ -94,6 +94,11 @@ private:
   static constexpr int kIdBits = 20;
   static constexpr int kTagBits = 32 - kIdBits;
   static constexpr uint32_t kIdMask = (uint32_t{1} << kIdBits) - 1;
+  /// The slot of atom `id` whose text hashes to `h` (id + 1 <= kIdMask).
+  static uint32_t compact_slot(uint64_t h, uint32_t id) {
+    return static_cast<uint32_t>(h >> (64 - kTagBits)) << kIdBits | (id + 1);
+  }
+  static uint64_t wide_slot(uint64_t h, uint32_t id) { return (h >> 32) << 32 | (id + 1); }
   static uint64_t load64(const char* p) {
     uint64_t v;
     std::memcpy(&v, p, 8);
@@ -125,7 +130,7 @@ private:
   }
   Atom insert(std::string_view utf8, uint32_t chars, uint64_t h, uint64_t slot);
   Atom intern_wide(std::string_view utf8, uint32_t chars, uint64_t h);
-  const Rec* add_rec(std::string_view utf8, uint32_t chars);
+  void add_rec(std::string_view utf8, uint32_t chars);
   void rehash(size_t slots);
 
   Arena pool_;
