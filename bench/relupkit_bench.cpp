@@ -110,6 +110,15 @@ long peak_rss_kb() {
   return ru.ru_maxrss;
 }
 
+/// Options of the two-thread parse: split whatever the file's size.
+relupkit::parse::ParseOptions two_thread_options(relupkit::parse::ParseStats* stats = nullptr) {
+  relupkit::parse::ParseOptions options;
+  options.threads = true;
+  options.split_min_bytes = 0;
+  options.stats = stats;
+  return options;
+}
+
 /// --rss-only: the work of one `relupkit fmt`-like step in this fresh process.
 int rss_only(const std::string& what, const char* path) {
   auto src = relupkit::SourceBuffer::read_file(path);
@@ -126,9 +135,8 @@ int rss_only(const std::string& what, const char* path) {
     return 3;
 #endif
   } else {
-    relupkit::parse::ParseOptions options;
-    options.threads = what == "parse2";
-    options.split_min_bytes = 0; // (split whatever the file's size)
+    const relupkit::parse::ParseOptions options =
+        what == "parse2" ? two_thread_options() : relupkit::parse::ParseOptions();
     auto doc = relupkit::parse::parse_document(std::move(*src), options);
     if (!doc.ok())
       return 2;
@@ -278,11 +286,8 @@ int main(int argc, char** argv) {
   relupkit::parse::ParseStats two_stats;
   if (wanted("parse2"))
     two = repeat(time_parse([&two_stats](relupkit::SourceBuffer b) {
-                   relupkit::parse::ParseOptions options;
-                   options.threads = true;
-                   options.split_min_bytes = 0;
-                   options.stats = &two_stats;
-                   return relupkit::parse::parse_document(std::move(b), options);
+                   return relupkit::parse::parse_document(std::move(b),
+                                                          two_thread_options(&two_stats));
                  }),
                  min_time, min_iters);
   if (wanted("parse2") && !two.ran) {
@@ -358,12 +363,9 @@ int main(int argc, char** argv) {
 
   // The two-thread parse builds the same terms: its print is the input too.
   {
-    relupkit::parse::ParseOptions options;
-    options.threads = true;
-    options.split_min_bytes = 0;
     relupkit::parse::ParseStats stats;
-    options.stats = &stats;
-    auto doc2 = relupkit::parse::parse_document(relupkit::SourceBuffer(o.file, text), options);
+    auto doc2 = relupkit::parse::parse_document(relupkit::SourceBuffer(o.file, text),
+                                                two_thread_options(&stats));
     if (!doc2.ok() || relupkit::print::print_canonical(**doc2) != printed) {
       std::fprintf(stderr, "relupkit_bench: the two-thread parse does not print as the "
                            "one-thread parse does\n");

@@ -74,12 +74,15 @@ inline Result<std::unique_ptr<ast::Document>> parse_hand_one_thread(std::string_
 }
 
 /// Parses `text` on two threads, whatever its size, split at the first comma
-/// at or after byte `at` (0: near the middle).
-inline Result<std::unique_ptr<ast::Document>> parse_hand_split(std::string_view text, size_t at) {
+/// at or after byte `at` (0: near the middle); `stats`, when set, receives how
+/// it went.
+inline Result<std::unique_ptr<ast::Document>>
+parse_hand_split(std::string_view text, size_t at, parse::ParseStats* stats = nullptr) {
   parse::ParseOptions o;
   o.threads = true;
   o.split_min_bytes = 0;
   o.split_at = at;
+  o.stats = stats;
   return parse::parse_document(make_source(text), o);
 }
 

@@ -346,12 +346,7 @@ RC_GTEST_PROP(ParserProp, TwoThreadsEqualOneOnMutatedText, ()) {
 /// Whether the two-thread parse of `text` split at byte `at` joined the parts.
 bool split_joins(const std::string& text, size_t at) {
   parse::ParseStats stats;
-  parse::ParseOptions o;
-  o.threads = true;
-  o.split_min_bytes = 0;
-  o.split_at = at;
-  o.stats = &stats;
-  auto doc = parse::parse_document(fuzz::make_source(text), o);
+  static_cast<void>(fuzz::parse_hand_split(text, at, &stats)); // (only how it went counts)
   EXPECT_TRUE(stats.split) << text;
   EXPECT_EQ(stats.split_at, text.find(',', at)) << text;
   return stats.joined;
@@ -400,11 +395,7 @@ TEST(ParserSplit, JoinsWhereThePartsFitAndReadsOnAloneElsewhere) {
     const bool latin1 = c.text.rfind("%% coding: latin-1", 0) == 0;
     if (latin1) {
       parse::ParseStats stats;
-      parse::ParseOptions o;
-      o.threads = true;
-      o.split_min_bytes = 0;
-      o.stats = &stats;
-      EXPECT_TRUE(parse::parse_document(fuzz::make_source(c.text), o).ok());
+      EXPECT_TRUE(fuzz::parse_hand_split(c.text, 0, &stats).ok());
       EXPECT_FALSE(stats.split);
     } else {
       EXPECT_EQ(split_joins(c.text, c.at), c.joins);
