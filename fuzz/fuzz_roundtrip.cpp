@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // fuzz_roundtrip: parse -> print -> parse -> print. The canonical print of an
-// accepted input must parse again and print identically (printing is idempotent).
+// accepted input must parse again and print identically (printing is idempotent),
+// and printing it in pieces (print_canonical_to, 1 KiB pieces) must pass on the
+// same bytes.
 // Documents with funs that OTP itself prints unreadably are skipped (see
 // funs_print_readably). So are documents whose binaries hold more than 1 MiB:
 // a 20-byte `<<1:99999901>>` is a valid 12 MB binary, whose two prints take
@@ -27,6 +29,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (fuzz::document(*second).terms.size() != fuzz::document(*first).terms.size())
     fuzz::fail("the reparse has a different number of terms",
                {{"input", input}, {"first print", print1}});
+
+  fuzz::PieceSink pieces;
+  if (!print::print_canonical_to(pieces, fuzz::document(*first), {}, 1024).ok() ||
+      pieces.all != print1)
+    fuzz::fail_mismatch("the print in pieces differs", input, {"print", print1},
+                        {"print in pieces", pieces.all});
 
   std::string print2 = print::print_canonical(fuzz::document(*second));
   if (print1 != print2)

@@ -21,6 +21,15 @@
 namespace relupkit::fuzz {
 
 /// The fuzz input as text.
+/// Gathers what print::print_canonical_to passes on.
+struct PieceSink : print::OutputSink {
+  std::string all;
+  bool write(std::string_view bytes) override {
+    all.append(bytes);
+    return true;
+  }
+};
+
 inline std::string_view as_chars(const uint8_t* data, size_t size) {
   return size == 0 ? std::string_view()
                    : std::string_view(reinterpret_cast<const char*>(data), size);

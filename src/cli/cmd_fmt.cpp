@@ -28,48 +28,123 @@ struct FmtOptions {
   bool in_place = false;
 };
 
-/// Writes `data` to `path` atomically: a temporary file next to it, then rename.
-bool write_atomically(const std::string& path, const std::string& data, std::string& error) {
-  std::string dir = ".";
-  const size_t slash = path.rfind('/');
-  if (slash != std::string::npos)
-    dir = slash == 0 ? "/" : path.substr(0, slash);
-  std::string tmpl = dir + "/.relupkit-XXXXXX";
-  int fd = mkstemp(tmpl.data());
-  if (fd < 0) {
-    error = fmt::format("cannot create a temporary file in {}: {}", dir, std::strerror(errno));
-    return false;
+/// A file written whole or not at all: a temporary file next to `path`,
+/// renamed over it by commit(). Removed unless committed.
+class AtomicFile {
+public:
+  AtomicFile() = default;
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+  ~AtomicFile() {
+    if (fd_ >= 0)
+      ::close(fd_);
+    if (!tmp_.empty())
+      ::unlink(tmp_.c_str());
   }
-  struct stat st {};
-  if (::stat(path.c_str(), &st) == 0)
-    (void)fchmod(fd, st.st_mode & 07777);
-  else
-    (void)fchmod(fd, 0644);
-  size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      error = fmt::format("cannot write {}: {}", tmpl, std::strerror(errno));
-      ::close(fd);
-      ::unlink(tmpl.c_str());
+
+  /// Creates the temporary file (with the mode of `path` if it exists, else 0644).
+  bool open(const std::string& path) {
+    path_ = path;
+    std::string dir = ".";
+    const size_t slash = path.rfind('/');
+    if (slash != std::string::npos)
+      dir = slash == 0 ? "/" : path.substr(0, slash);
+    std::string tmpl = dir + "/.relupkit-XXXXXX";
+    fd_ = mkstemp(tmpl.data());
+    if (fd_ < 0) {
+      error_ = fmt::format("cannot create a temporary file in {}: {}", dir, std::strerror(errno));
       return false;
     }
-    done += static_cast<size_t>(n);
+    tmp_ = std::move(tmpl);
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0)
+      (void)fchmod(fd_, st.st_mode & 07777);
+    else
+      (void)fchmod(fd_, 0644);
+    return true;
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    error = fmt::format("cannot write {}: {}", tmpl, std::strerror(errno));
-    ::unlink(tmpl.c_str());
-    return false;
+  bool is_open() const { return fd_ >= 0; }
+
+  bool write(std::string_view data) {
+    while (!data.empty()) {
+      const ssize_t n = ::write(fd_, data.data(), data.size());
+      if (n < 0) {
+        if (errno == EINTR)
+          continue;
+        error_ = fmt::format("cannot write {}: {}", tmp_, std::strerror(errno));
+        return false;
+      }
+      data.remove_prefix(static_cast<size_t>(n));
+    }
+    return true;
   }
-  if (std::rename(tmpl.c_str(), path.c_str()) != 0) {
-    error = fmt::format("cannot rename {} to {}: {}", tmpl, path, std::strerror(errno));
-    ::unlink(tmpl.c_str());
-    return false;
+
+  /// Flushes the file to disk and renames it over `path`.
+  bool commit() {
+    const int fd = fd_;
+    fd_ = -1;
+    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+      error_ = fmt::format("cannot write {}: {}", tmp_, std::strerror(errno));
+      return false;
+    }
+    if (std::rename(tmp_.c_str(), path_.c_str()) != 0) {
+      error_ = fmt::format("cannot rename {} to {}: {}", tmp_, path_, std::strerror(errno));
+      return false;
+    }
+    tmp_.clear();
+    return true;
   }
-  return true;
-}
+  const std::string& error() const { return error_; }
+
+private:
+  std::string path_, tmp_, error_;
+  int fd_ = -1;
+};
+
+/// Where the canonical output of one file goes, a piece at a time: compared
+/// with the file's own bytes and, for -o, written to a new file; for -i,
+/// written only from the first byte that differs (with the identical bytes
+/// before it), so that a file already canonical is never written.
+class FmtSink : public print::OutputSink {
+public:
+  enum class Mode { Check, InPlace, Output };
+  FmtSink(Mode mode, std::string_view original, AtomicFile* file)
+      : mode_(mode), original_(original), file_(file) {}
+
+  bool write(std::string_view piece) override {
+    const size_t at = offset_;
+    offset_ += piece.size();
+    if (same_) {
+      same_ =
+          at + piece.size() <= original_.size() && original_.compare(at, piece.size(), piece) == 0;
+      if (same_)
+        return mode_ != Mode::Output || file_->write(piece);
+      if (mode_ == Mode::Check)
+        return false; // the answer is known
+      if (mode_ == Mode::InPlace)
+        return file_->open(target_) && file_->write(original_.substr(0, at)) && file_->write(piece);
+    }
+    return file_->write(piece);
+  }
+  /// For -i: the file to open at the first difference.
+  void set_target(std::string target) { target_ = std::move(target); }
+  /// After the last piece. For -i, an output that is a proper prefix of the
+  /// file (say, a trailing comment dropped) differs only now.
+  bool finish() {
+    if (mode_ == Mode::InPlace && same_ && offset_ != original_.size())
+      return file_->open(target_) && file_->write(original_.substr(0, offset_));
+    return true;
+  }
+  bool unchanged() const { return same_ && offset_ == original_.size(); }
+
+private:
+  Mode mode_;
+  std::string_view original_;
+  AtomicFile* file_;
+  std::string target_;
+  size_t offset_ = 0;
+  bool same_ = true;
+};
 
 int run_fmt(const FmtOptions& o) {
   if (o.style != "canonical") {
@@ -90,10 +165,10 @@ int run_fmt(const FmtOptions& o) {
     return kBadInput;
   }
   int status = kOk;
-  for (const std::string& file : o.files) {
-    auto src = SourceBuffer::read_file(file);
+  for (const std::string& file_name : o.files) {
+    auto src = SourceBuffer::read_file(file_name);
     if (!src.ok()) {
-      std::fprintf(stderr, "%s: error: %s\n", file.c_str(), src.error().message.c_str());
+      std::fprintf(stderr, "%s: error: %s\n", file_name.c_str(), src.error().message.c_str());
       status = kBadInput;
       continue;
     }
@@ -112,45 +187,65 @@ int run_fmt(const FmtOptions& o) {
     // canonical form more than 16 times the input (and over 64 MiB).
     print::PrintOptions popts;
     popts.max_output_bytes = std::max<size_t>(size_t(64) << 20, 16 * original.size());
+    const auto limit_failure = [&](const Err& e) {
+      std::fprintf(stderr, "%s: error: %s\n", name.c_str(), e.message.c_str());
+      status = kBadInput;
+    };
+    if (o.check || o.in_place || !o.output.empty()) {
+      // Streamed: only a piece of the output is held at a time.
+      AtomicFile file;
+      FmtSink::Mode mode = FmtSink::Mode::Check;
+      std::string where = name;
+      if (o.in_place) {
+        mode = FmtSink::Mode::InPlace;
+        // Rewrite the file a symbolic link points to, not the link.
+        where = file_name;
+        if (char* real = ::realpath(file_name.c_str(), nullptr)) {
+          where = real;
+          std::free(real);
+        }
+      } else if (!o.output.empty()) {
+        mode = FmtSink::Mode::Output;
+        where = o.output;
+        if (!file.open(o.output)) {
+          std::fprintf(stderr, "%s: error: %s\n", o.output.c_str(), file.error().c_str());
+          status = kBadInput;
+          continue;
+        }
+      }
+      FmtSink sink(mode, original, &file);
+      sink.set_target(where);
+      auto printed = print::print_canonical_to(sink, *doc, popts);
+      if (!printed.ok()) {
+        limit_failure(printed.error());
+        continue;
+      }
+      if (!sink.finish() || !file.error().empty()) {
+        std::fprintf(stderr, "%s: error: %s\n", where.c_str(), file.error().c_str());
+        status = kBadInput;
+        continue;
+      }
+      if (o.check) {
+        if (!sink.unchanged()) {
+          std::fprintf(stderr, "%s: would be reformatted\n", name.c_str());
+          if (status == kOk)
+            status = kFindings;
+        }
+        continue;
+      }
+      if (file.is_open() && !file.commit()) {
+        std::fprintf(stderr, "%s: error: %s\n", where.c_str(), file.error().c_str());
+        status = kBadInput;
+      }
+      continue;
+    }
+    // To standard output: held whole, so that nothing is written on an error.
     auto printed = print::try_print_canonical(*doc, popts);
     if (!printed.ok()) {
-      std::fprintf(stderr, "%s: error: %s\n", name.c_str(), printed.error().message.c_str());
-      status = kBadInput;
+      limit_failure(printed.error());
       continue;
     }
     const std::string& out = *printed;
-    if (o.check) {
-      if (out != original) {
-        std::fprintf(stderr, "%s: would be reformatted\n", name.c_str());
-        if (status == kOk)
-          status = kFindings;
-      }
-      continue;
-    }
-    if (o.in_place) {
-      if (out == original)
-        continue;
-      std::string error;
-      // Rewrite the file a symbolic link points to, not the link.
-      std::string target = file;
-      if (char* real = ::realpath(file.c_str(), nullptr)) {
-        target = real;
-        std::free(real);
-      }
-      if (!write_atomically(target, out, error)) {
-        std::fprintf(stderr, "%s: error: %s\n", file.c_str(), error.c_str());
-        status = kBadInput;
-      }
-      continue;
-    }
-    if (!o.output.empty()) {
-      std::string error;
-      if (!write_atomically(o.output, out, error)) {
-        std::fprintf(stderr, "%s: error: %s\n", o.output.c_str(), error.c_str());
-        status = kBadInput;
-      }
-      continue;
-    }
     std::fwrite(out.data(), 1, out.size(), stdout);
   }
   std::fflush(stdout);

@@ -280,6 +280,44 @@ struct FlatFrame {
   uint32_t next;
 };
 
+/// Passes printed output on to an OutputSink a piece at a time: at a line end,
+/// once `chunk` bytes have gathered in the buffer. The printer never reads
+/// back what it wrote past the current term's measuring pass, so a piece may
+/// go as soon as a line is done.
+struct Flusher {
+  OutputSink* sink;
+  size_t chunk;
+  size_t passed = 0;           ///< bytes taken out of the buffer (dropped ones too)
+  bool check_encoding = false; ///< the first piece decides on a `%% coding: utf-8` line
+  bool stopped = false;        ///< the sink said stop: what follows is dropped
+
+  void flush(std::string& out) {
+    if (out.empty())
+      return;
+    // detect_encoding() reads at most the first 512 bytes and two lines, and
+    // the output's size only to know whether it is over 480 bytes: a first
+    // piece of `chunk` (> 512) bytes, or the whole output, decides as the
+    // whole output would.
+    // (The added line is not output for the limit, as in print_document.)
+    size_t added = 0;
+    if (check_encoding) {
+      check_encoding = false;
+      if (parse::detect_encoding(out) == ast::Encoding::Latin1) {
+        static constexpr std::string_view kUtf8Line = "%% coding: utf-8\n";
+        out.insert(0, kUtf8Line);
+        added = kUtf8Line.size();
+      }
+    }
+    put(out);
+    passed += out.size() - added;
+    out.clear();
+  }
+  void put(std::string_view bytes) {
+    if (!stopped && !sink->write(bytes))
+      stopped = true;
+  }
+};
+
 class Printer {
 public:
   Printer(const Document& doc, const PrintOptions& options, std::string& out)
@@ -294,7 +332,9 @@ public:
   /// Reserves room for printing a document of `source_bytes` bytes, so that
   /// the buffers grow once instead of by doubling.
   void reserve(size_t source_bytes) {
-    out_.reserve(out_.size() + source_bytes + source_bytes / 8 + 64);
+    const size_t room =
+        flusher_ != nullptr ? std::min(source_bytes, flusher_->chunk) : source_bytes;
+    out_.reserve(out_.size() + room + room / 8 + 64);
     nodes_.reserve(source_bytes / 8 + 16);
     relupkit::detail::advise_huge_pages(out_.data() + out_.size(), out_.capacity() - out_.size());
     relupkit::detail::advise_huge_pages(nodes_.data(), nodes_.capacity() * sizeof(Node));
@@ -348,19 +388,25 @@ private:
   void newline(int64_t col) {
     // Only indentation grows faster than the input; past the limit nothing more
     // is indented and the caller reports the overflow.
-    if (limit_ != 0 && out_.size() + static_cast<size_t>(col) > limit_) {
+    if (limit_ != 0 && produced() + static_cast<size_t>(col) > limit_) {
       overflow_ = true;
       return;
     }
     out_.push_back('\n');
     if (col > 1)
       out_.append(static_cast<size_t>(col - 1), ' ');
+    if (flusher_ != nullptr && out_.size() >= flusher_->chunk)
+      flusher_->flush(out_);
   }
+  /// Bytes of output so far, passed on or not.
+  size_t produced() const { return out_.size() + (flusher_ != nullptr ? flusher_->passed : 0); }
 
 public:
   /// Stops indenting once the output passes `bytes` (0: never); see overflowed().
   void set_limit(size_t bytes) { limit_ = bytes; }
-  bool overflowed() const { return overflow_ || (limit_ != 0 && out_.size() > limit_); }
+  bool overflowed() const { return overflow_ || (limit_ != 0 && produced() > limit_); }
+  /// Passes the output on a piece at a time instead of holding all of it.
+  void set_flusher(Flusher* f) { flusher_ = f; }
 
 private:
   // Layout
@@ -397,6 +443,7 @@ private:
   std::vector<Node> nodes_;
   size_t limit_ = 0;
   bool overflow_ = false;
+  Flusher* flusher_ = nullptr;
   std::vector<MFrame> mframes_;
   std::vector<MapEntry> entries_; ///< pairs of the open maps, a stack
   std::string pool_;
@@ -1368,7 +1415,7 @@ void Printer::print(TermRef t, int64_t col) {
     return;
   }
   m_ = static_cast<int64_t>(root.len);
-  if (out_.capacity() - out_.size() < root.len)
+  if (flusher_ == nullptr && out_.capacity() - out_.size() < root.len)
     out_.reserve(out_.size() + root.len + root.len / 4);
   if (ll_ == 0 || static_cast<int64_t>(root.len) < ll_ - col) {
     write_flat(0);
@@ -1425,9 +1472,15 @@ bool print_one(std::string& out,
   return !p.overflowed();
 }
 
-/// The canonical document into `out`; false when it would pass options.max_output_bytes.
-bool print_document(std::string& out, const ast::Document& doc, const PrintOptions& options) {
+/// The canonical document into `out`; false when it would pass
+/// options.max_output_bytes. With a flusher, the output goes on to its sink a
+/// piece at a time, and `out` is only the buffer.
+bool print_document(std::string& out,
+                    const ast::Document& doc,
+                    const PrintOptions& options,
+                    Flusher* flusher = nullptr) {
   const size_t limit = options.max_output_bytes;
+  const auto produced = [&] { return out.size() + (flusher != nullptr ? flusher->passed : 0); };
   if (doc.has_coding_line) {
     const std::string_view src = doc.source.text();
     const Span s = doc.coding_line;
@@ -1435,29 +1488,34 @@ bool print_document(std::string& out, const ast::Document& doc, const PrintOptio
       out.append(src.substr(s.begin, s.end - s.begin));
     out.push_back('\n');
   }
-  const size_t terms_start = out.size();
-  {
-    Printer p(doc, options, out);
-    p.set_limit(limit);
-    p.reserve(limit != 0 ? std::min<size_t>(doc.source.size(), limit) : doc.source.size());
-    for (ast::TermRef t : doc.terms) {
-      p.print(t, 1);
-      out.append(".\n");
-      if (p.overflowed())
-        return false;
-    }
-  }
   // The output is read back in the encoding epp finds in it. A kept
   // `%% coding: latin-1` line makes it Latin-1. Otherwise it is UTF-8, and if
   // epp would take it for Latin-1 (the text of a quoted atom or string on the
   // first two lines reads `%... coding: latin-1`), a `%% coding: utf-8` first
   // line says what it is; epp stops at the first declaration it finds.
   if (!(doc.has_coding_line && doc.encoding == ast::Encoding::Latin1)) {
-    if (parse::detect_encoding(out) == ast::Encoding::Latin1)
+    if (flusher != nullptr)
+      flusher->check_encoding = true;
+    {
+      Printer p(doc, options, out);
+      p.set_limit(limit);
+      p.set_flusher(flusher);
+      p.reserve(limit != 0 ? std::min<size_t>(doc.source.size(), limit) : doc.source.size());
+      for (ast::TermRef t : doc.terms) {
+        p.print(t, 1);
+        out.append(".\n");
+        if (p.overflowed())
+          return false;
+        if (flusher != nullptr && out.size() >= flusher->chunk)
+          flusher->flush(out);
+      }
+    }
+    if (flusher != nullptr)
+      flusher->flush(out);
+    else if (parse::detect_encoding(out) == ast::Encoding::Latin1)
       out.insert(0, "%% coding: utf-8\n");
     return true;
   }
-  out.resize(terms_start);
   PrintOptions narrow = options;
   narrow.unicode = false;
   std::string one;
@@ -1478,10 +1536,27 @@ bool print_document(std::string& out, const ast::Document& doc, const PrintOptio
     one.append(".\n");
     to_latin1(one, 0);
     out += one;
-    if (limit != 0 && out.size() > limit)
+    if (limit != 0 && produced() > limit)
       return false;
+    if (flusher != nullptr && out.size() >= flusher->chunk)
+      flusher->flush(out);
   }
+  if (flusher != nullptr)
+    flusher->flush(out);
   return true;
+}
+
+} // namespace
+
+namespace {
+
+Err limit_error(const PrintOptions& options) {
+  return Err{ErrCode::Limit,
+             fmt::format("the canonical layout would exceed {} MiB (OTP indents each nesting "
+                         "level one column further, so deep nesting grows the output "
+                         "quadratically)",
+                         options.max_output_bytes >> 20),
+             Span{}};
 }
 
 } // namespace
@@ -1497,13 +1572,19 @@ std::string print_canonical(const ast::Document& doc, const PrintOptions& option
 Result<std::string> try_print_canonical(const ast::Document& doc, const PrintOptions& options) {
   std::string out;
   if (!print_document(out, doc, options))
-    return Err{ErrCode::Limit,
-               fmt::format("the canonical layout would exceed {} MiB (OTP indents each nesting "
-                           "level one column further, so deep nesting grows the output "
-                           "quadratically)",
-                           options.max_output_bytes >> 20),
-               Span{}};
+    return limit_error(options);
   return out;
+}
+
+Result<void> print_canonical_to(OutputSink& sink,
+                                const ast::Document& doc,
+                                const PrintOptions& options,
+                                size_t chunk_bytes) {
+  Flusher flusher{&sink, std::max<size_t>(chunk_bytes, 4096)};
+  std::string buffer;
+  if (!print_document(buffer, doc, options, &flusher))
+    return limit_error(options);
+  return Result<void>();
 }
 
 } // namespace relupkit::print

@@ -90,5 +90,44 @@ check "a quadratic layout exits 2" test $rc -eq 2
 check "a quadratic layout prints nothing" test -z "$out"
 check "a quadratic layout is explained" grep -q '^deep.erl: error: the canonical layout would exceed' deep.err
 
+"$RK" fmt --check deep.erl 2>/dev/null; rc=$?
+check "--check on a quadratic layout exits 2" test $rc -eq 2
+cp deep.erl deep.orig
+"$RK" fmt -i deep.erl 2>/dev/null; rc=$?
+check "-i on a quadratic layout exits 2" test $rc -eq 2
+check "-i on a quadratic layout leaves the file" cmp -s deep.erl deep.orig
+"$RK" fmt deep.erl -o deep.out 2>/dev/null; rc=$?
+check "-o on a quadratic layout exits 2 and writes nothing" test $rc -eq 2 -a ! -e deep.out
+check "no temporary file is left behind" test -z "$(ls -A | grep relupkit- || true)"
+
+# --check, -i and -o pass the output on in pieces (256 KiB) as it is made:
+# a file of many pieces, canonical, then with a change in its last piece, and
+# with only a trailing comment (the canonical text is then a prefix of the file).
+{ printf '%%%% coding: utf-8\n['
+  for ((i = 0; i < 60000; i++)); do printf '{load_module,mod_%d,brutal_purge,brutal_purge,[]},' $i; done
+  printf 'point_of_no_return].\n'; } > big.in
+"$RK" fmt big.in -o big.relup; rc=$?
+check "-o on a large file exits 0" test $rc -eq 0
+check "-o on a large file writes what stdout prints" cmp -s big.relup <("$RK" fmt big.in)
+check "the large file is over a megabyte" test "$(stat -c %s big.relup)" -gt 1048576
+"$RK" fmt --check big.relup; rc=$?
+check "--check passes a large canonical file" test $rc -eq 0
+ino=$(stat -c %i big.relup)
+"$RK" fmt -i big.relup; rc=$?
+check "-i leaves a large canonical file as it is (not rewritten)" test $rc -eq 0 -a "$(stat -c %i big.relup)" = "$ino"
+sed '$ s/point_of_no_return]/point_of_no_return ]/' big.relup > big.late
+"$RK" fmt --check big.late 2>/dev/null; rc=$?
+check "--check sees a change in the last piece" test $rc -eq 1
+cp big.relup big.comment && printf '%% the end\n' >> big.comment
+"$RK" fmt --check big.comment 2>/dev/null; rc=$?
+check "--check sees a dropped trailing comment" test $rc -eq 1
+"$RK" fmt -i big.comment; rc=$?
+check "-i on a large file with a trailing comment exits 0" test $rc -eq 0
+check "-i drops a trailing comment of a large file" cmp -s big.comment big.relup
+cp big.relup big.short && printf '{a,\n b}.\n' >> big.short
+"$RK" fmt -i big.short; rc=$?
+check "-i rewrites a large file changed at its end" test $rc -eq 0 -a "$(tail -n 1 big.short)" = '{a,b}.'
+check "no temporary file is left behind" test -z "$(ls -A | grep relupkit- || true)"
+
 echo "$passed passed, $failed failed"
 test "$failed" -eq 0

@@ -483,6 +483,100 @@ TEST(CanonicalPrinter, LimitsQuadraticLayouts) {
   EXPECT_EQ(*fits, full);
 }
 
+/// Keeps every piece print_canonical_to passes on; says stop after `stop_after` pieces.
+struct PieceSink : print::OutputSink {
+  std::vector<std::string> pieces;
+  size_t stop_after = SIZE_MAX;
+  bool write(std::string_view bytes) override {
+    pieces.emplace_back(bytes);
+    return pieces.size() < stop_after;
+  }
+  std::string joined() const {
+    std::string all;
+    for (const std::string& p : pieces)
+      all += p;
+    return all;
+  }
+};
+
+TEST(CanonicalPrinter, StreamsTheSameBytesInPieces) {
+  std::string relup = "%% coding: utf-8\n{\"2\",[{\"1\",[],[";
+  for (int i = 0; i < 3000; ++i)
+    relup += "{load_module,mod_" + std::to_string(i) + ",brutal_purge,brutal_purge,[]},";
+  relup += "point_of_no_return]}],[]}.\n[a, b].\n";
+  // The first line of the output reads as a latin-1 declaration to epp, so
+  // the whole print starts with a `%% coding: utf-8` line: the first piece
+  // must decide that as the whole output does.
+  std::string tricky = "'%% coding: latin-1'.\n";
+  for (int i = 0; i < 400; ++i)
+    tricky += "{'caf\xC3\xA9', \"\xE2\x82\xAC " + std::to_string(i) + "\"}.\n";
+  const std::string latin1 = "%% coding: latin-1\n{\"h\xE9\", '\xE9t\xE9'}.\n" + relup.substr(17);
+  const std::string texts[] = {relup, tricky, latin1, "", "a.\n", "%% coding: utf-8\n"};
+  for (const std::string& text : texts) {
+    std::string error;
+    auto doc = test::parse_text(text, &error);
+    ASSERT_NE(doc, nullptr) << error;
+    const std::string whole = print::print_canonical(*doc);
+    for (size_t chunk : {size_t{1}, size_t{1024}, size_t{5000}, size_t{1} << 20}) {
+      PieceSink sink;
+      ASSERT_TRUE(print::print_canonical_to(sink, *doc, {}, chunk).ok());
+      EXPECT_EQ(sink.joined(), whole) << "chunk " << chunk << " of " << text.substr(0, 40);
+      // Every piece but the last is at least a chunk (1024 at the least) and
+      // ends after a line break (and the next line's indentation).
+      for (size_t i = 0; i + 1 < sink.pieces.size(); ++i) {
+        EXPECT_GE(sink.pieces[i].size(), std::max<size_t>(chunk, 1024));
+        EXPECT_NE(sink.pieces[i].find_last_of('\n'), std::string::npos);
+        EXPECT_EQ(sink.pieces[i].find_first_not_of(' ', sink.pieces[i].find_last_of('\n') + 1),
+                  std::string::npos);
+      }
+      if (whole.size() > 2 * std::max<size_t>(chunk, 1024) + 200) {
+        EXPECT_GT(sink.pieces.size(), 1u) << "chunk " << chunk;
+      }
+    }
+  }
+  auto tricky_doc = test::parse_text(tricky, nullptr);
+  ASSERT_NE(tricky_doc, nullptr);
+  PieceSink sink;
+  ASSERT_TRUE(print::print_canonical_to(sink, *tricky_doc, {}, 1024).ok());
+  EXPECT_EQ(sink.pieces.front().rfind("%% coding: utf-8\n'%% coding: latin-1'.\n", 0), 0u);
+
+  // A sink that says stop gets nothing more; the print still succeeds.
+  auto doc = test::parse_text(relup, nullptr);
+  ASSERT_NE(doc, nullptr);
+  PieceSink stopping;
+  stopping.stop_after = 2;
+  ASSERT_TRUE(print::print_canonical_to(stopping, *doc, {}, 1024).ok());
+  EXPECT_EQ(stopping.pieces.size(), 2u);
+  EXPECT_EQ(print::print_canonical(*doc).rfind(stopping.joined(), 0), 0u);
+}
+
+TEST(CanonicalPrinter, StreamingStillLimitsQuadraticLayouts) {
+  std::string text;
+  const int n = 3000;
+  for (int i = 0; i < n; ++i)
+    text += "{a,";
+  text += "1";
+  text.append(n, '}');
+  text += ".\n";
+  auto doc = test::parse_text(text, nullptr);
+  ASSERT_NE(doc, nullptr);
+  const std::string full = print::print_canonical(*doc);
+  print::PrintOptions limited;
+  limited.max_output_bytes = 1 << 20;
+  PieceSink refused;
+  auto r = print::print_canonical_to(refused, *doc, limited, 4096);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrCode::Limit);
+  // What went out before the limit was hit is the start of the full print, at
+  // most the limit and a piece.
+  EXPECT_LE(refused.joined().size(), (size_t{1} << 20) + 4096 + n + 1);
+  EXPECT_EQ(full.rfind(refused.joined(), 0), 0u);
+  limited.max_output_bytes = full.size();
+  PieceSink fits;
+  ASSERT_TRUE(print::print_canonical_to(fits, *doc, limited, 4096).ok());
+  EXPECT_EQ(fits.joined(), full);
+}
+
 TEST(CanonicalPrinter, PrintsMillionDeepListsWithTails) {
   ast::Document doc;
   TermBuilder b{doc};

@@ -222,6 +222,23 @@ RC_GTEST_PROP(ParserProp, PrintingIsIdempotent, ()) {
   RC_ASSERT(print::print_canonical(**again) == once);
 }
 
+RC_GTEST_PROP(ParserProp, PrintInPiecesEqualsWholePrint, ()) {
+  // The document up to 40 times over (still a document), so that the print
+  // is several pieces in about one case in ten (in ctest, at max_size 100).
+  const prop::Doc d = *prop::document();
+  const int copies = *rc::gen::inRange(1, 41);
+  std::string text;
+  for (int i = 0; i < copies; ++i)
+    text += d.text + "\n"; // (a text may end at its last dot)
+  auto doc = read_hand(text);
+  RC_ASSERT(doc.ok());
+  const size_t chunk = *rc::gen::inRange<size_t>(1024, 2048);
+  fuzz::PieceSink pieces;
+  RC_ASSERT(print::print_canonical_to(pieces, **doc, {}, chunk).ok());
+  RC_ASSERT(pieces.all == print::print_canonical(**doc));
+  RC_CLASSIFY(pieces.all.size() > chunk, "several pieces");
+}
+
 RC_GTEST_PROP(ParserProp, RejectionsAreOneLineInsideTheFile, ()) {
   const prop::Doc d = *prop::document();
   const std::string text = *mutated(d.text);

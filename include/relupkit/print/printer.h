@@ -2,9 +2,12 @@
 #pragma once
 // The canonical printer: byte-identical to OTP 25's io_lib:format("~tp", [Term]).
 
+#include <cstddef>
 #include <string>
+#include <string_view>
 
 #include "relupkit/ast/term.h"
+#include "relupkit/base/result.h"
 
 namespace relupkit::print {
 
@@ -42,5 +45,24 @@ std::string print_canonical(const ast::Document& doc, const PrintOptions& option
 /// print_canonical with `options.max_output_bytes` enforced: an Err (code
 /// Limit) instead of an output larger than that.
 Result<std::string> try_print_canonical(const ast::Document& doc, const PrintOptions& options);
+
+/// Takes printed output a piece at a time, in order.
+class OutputSink {
+public:
+  virtual ~OutputSink() = default;
+  /// The next piece. False: stop; the rest of the output is not passed on
+  /// (the printer still runs to the end, so an over-long layout is reported).
+  virtual bool write(std::string_view bytes) = 0;
+};
+
+/// try_print_canonical, with the output passed to `sink` as it is made, in
+/// pieces of about `chunk_bytes` that end at a line end (a piece holds a whole
+/// line, however long), instead of held whole. The same bytes, in order. On
+/// an Err part of the output may have gone to the sink already: a caller that
+/// must write nothing on an error writes to a temporary file.
+Result<void> print_canonical_to(OutputSink& sink,
+                                const ast::Document& doc,
+                                const PrintOptions& options,
+                                size_t chunk_bytes = size_t{256} << 10);
 
 } // namespace relupkit::print
