@@ -455,16 +455,21 @@ TEST(CanonicalPrinter, PrintsMillionDeepTuple) {
   EXPECT_EQ(out.find('\n'), std::string::npos);
 }
 
-TEST(CanonicalPrinter, LimitsQuadraticLayouts) {
-  // {a,{a,...{a,1}...}}: OTP indents every level one column further, so the
-  // canonical text of N levels is about N*N/2 bytes (N = 3000: 4.5 MB).
+/// {a,{a,...{a,1}...}}. of `n` levels.
+std::string nested_pairs(int n) {
   std::string text;
-  const int n = 3000;
   for (int i = 0; i < n; ++i)
     text += "{a,";
   text += "1";
-  text.append(n, '}');
-  text += ".\n";
+  text.append(static_cast<size_t>(n), '}');
+  return text + ".\n";
+}
+
+TEST(CanonicalPrinter, LimitsQuadraticLayouts) {
+  // {a,{a,...{a,1}...}}: OTP indents every level one column further, so the
+  // canonical text of N levels is about N*N/2 bytes (N = 3000: 4.5 MB).
+  const int n = 3000;
+  const std::string text = nested_pairs(n);
   std::string error;
   auto doc = test::parse_text(text, &error);
   ASSERT_NE(doc, nullptr) << error;
@@ -551,13 +556,8 @@ TEST(CanonicalPrinter, StreamsTheSameBytesInPieces) {
 }
 
 TEST(CanonicalPrinter, StreamingStillLimitsQuadraticLayouts) {
-  std::string text;
   const int n = 3000;
-  for (int i = 0; i < n; ++i)
-    text += "{a,";
-  text += "1";
-  text.append(n, '}');
-  text += ".\n";
+  const std::string text = nested_pairs(n);
   auto doc = test::parse_text(text, nullptr);
   ASSERT_NE(doc, nullptr);
   const std::string full = print::print_canonical(*doc);
