@@ -1580,7 +1580,7 @@ Result<void> print_canonical_to(OutputSink& sink,
                                 const ast::Document& doc,
                                 const PrintOptions& options,
                                 size_t chunk_bytes) {
-  Flusher flusher{&sink, std::max<size_t>(chunk_bytes, 4096)};
+  Flusher flusher{&sink, std::max<size_t>(chunk_bytes, 1024)}; // (> 512: see Flusher::flush)
   std::string buffer;
   if (!print_document(buffer, doc, options, &flusher))
     return limit_error(options);
