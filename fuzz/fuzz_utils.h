@@ -20,7 +20,6 @@
 
 namespace relupkit::fuzz {
 
-/// The fuzz input as text.
 /// Gathers what print::print_canonical_to passes on.
 struct PieceSink : print::OutputSink {
   std::string all;
@@ -30,6 +29,7 @@ struct PieceSink : print::OutputSink {
   }
 };
 
+/// The fuzz input as text.
 inline std::string_view as_chars(const uint8_t* data, size_t size) {
   return size == 0 ? std::string_view()
                    : std::string_view(reinterpret_cast<const char*>(data), size);

@@ -312,11 +312,21 @@ struct Flusher {
     passed += out.size() - added;
     out.clear();
   }
+  /// flush() once the buffer holds a piece.
+  void flush_if_full(std::string& out) {
+    if (out.size() >= chunk)
+      flush(out);
+  }
   void put(std::string_view bytes) {
     if (!stopped && !sink->write(bytes))
       stopped = true;
   }
 };
+
+/// Bytes of output so far: those in `out` and those already passed on.
+inline size_t produced(const std::string& out, const Flusher* flusher) {
+  return out.size() + (flusher != nullptr ? flusher->passed : 0);
+}
 
 class Printer {
 public:
@@ -395,11 +405,10 @@ private:
     out_.push_back('\n');
     if (col > 1)
       out_.append(static_cast<size_t>(col - 1), ' ');
-    if (flusher_ != nullptr && out_.size() >= flusher_->chunk)
-      flusher_->flush(out_);
+    if (flusher_ != nullptr)
+      flusher_->flush_if_full(out_);
   }
-  /// Bytes of output so far, passed on or not.
-  size_t produced() const { return out_.size() + (flusher_ != nullptr ? flusher_->passed : 0); }
+  size_t produced() const { return print::produced(out_, flusher_); }
 
 public:
   /// Stops indenting once the output passes `bytes` (0: never); see overflowed().
@@ -1480,7 +1489,6 @@ bool print_document(std::string& out,
                     const PrintOptions& options,
                     Flusher* flusher = nullptr) {
   const size_t limit = options.max_output_bytes;
-  const auto produced = [&] { return out.size() + (flusher != nullptr ? flusher->passed : 0); };
   if (doc.has_coding_line) {
     const std::string_view src = doc.source.text();
     const Span s = doc.coding_line;
@@ -1506,8 +1514,8 @@ bool print_document(std::string& out,
         out.append(".\n");
         if (p.overflowed())
           return false;
-        if (flusher != nullptr && out.size() >= flusher->chunk)
-          flusher->flush(out);
+        if (flusher != nullptr)
+          flusher->flush_if_full(out);
       }
     }
     if (flusher != nullptr)
@@ -1536,19 +1544,15 @@ bool print_document(std::string& out,
     one.append(".\n");
     to_latin1(one, 0);
     out += one;
-    if (limit != 0 && produced() > limit)
+    if (limit != 0 && produced(out, flusher) > limit)
       return false;
-    if (flusher != nullptr && out.size() >= flusher->chunk)
-      flusher->flush(out);
+    if (flusher != nullptr)
+      flusher->flush_if_full(out);
   }
   if (flusher != nullptr)
     flusher->flush(out);
   return true;
 }
-
-} // namespace
-
-namespace {
 
 Err limit_error(const PrintOptions& options) {
   return Err{ErrCode::Limit,

@@ -58,9 +58,9 @@ public:
 /// try_print_canonical, with the output passed to `sink` as it is made
 /// instead of held whole: in pieces of at least `chunk_bytes` (1 KiB at the
 /// least) that end after a line break or a term (a piece holds a whole line,
-/// however long). The same bytes, in order. On
-/// an Err part of the output may have gone to the sink already: a caller that
-/// must write nothing on an error writes to a temporary file.
+/// however long). The same bytes, in order. On an Err part of the output may
+/// have gone to the sink already: a caller that must write nothing on an
+/// error writes to a temporary file.
 Result<void> print_canonical_to(OutputSink& sink,
                                 const ast::Document& doc,
                                 const PrintOptions& options,
