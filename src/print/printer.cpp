@@ -3,12 +3,12 @@
 // cind) for `io_lib:format("~tp", [T])` and `~p`, without recursion.
 //
 // Pass 1 (measure, `print_length`) flattens the term into `nodes_` in
-// pre-order: one 16-byte Node per element of OTP's intermediate format, with
+// pre-order: one 8-byte Node per element of OTP's intermediate format, with
 // its flat length in characters and, for a container, the index one past its
 // subtree (`end_of`), so the children of node i are i+1, end_of(i+1), ... up to
-// end_of(i). Leaves
-// keep a pointer to their term (or a small integer, or text in `pool_`) and are
-// rendered again when written; nothing allocates per node.
+// end_of(i). Leaves keep an atom id or a small integer, or an index into
+// `refs_` (a pointer to their term, or where their text is in `pool_`), and
+// are rendered again when written; nothing allocates per node.
 //
 // Pass 2 (`cind` twice at most, then `pp`) walks the nodes with an explicit
 // stack of frames, one per open list/tuple/map/pair, mirroring the recursion
@@ -207,39 +207,40 @@ inline bool is_nil(TermRef t) {
 enum class NodeKind : uint8_t { Leaf, List, Tuple, TagTuple, Map, Pair, Bin };
 
 enum class LeafKind : uint8_t {
-  Atom,       ///< u.ival is the atom id
-  Int,        ///< u.ival
-  Text,       ///< pool_[u.off, u.off + len): bignums and floats (ASCII)
-  Fun,        ///< u.term is a FunTerm
+  Atom,       ///< payload: the atom id
+  Int,        ///< payload: the value (an int32; larger integers are Text)
+  Text,       ///< pool_ from the offset in refs_[payload], len bytes: bignums, floats (ASCII)
+  Fun,        ///< refs_[payload]: a FunTerm
   Nil,        ///< []
   EmptyTuple, ///< {}
   EmptyMap,   ///< #{}
   EmptyBin,   ///< <<>>
-  String,     ///< u.term: a printable list, written "..."
-  BinString,  ///< u.term: a printable BinaryTerm, written <<"...">>
-  BinUtf8,    ///< u.term: a printable UTF-8 BinaryTerm, written <<"..."/utf8>>
+  String,     ///< refs_[payload]: a printable list, written "..."
+  BinString,  ///< refs_[payload]: a printable BinaryTerm, written <<"...">>
+  BinUtf8,    ///< refs_[payload]: a printable UTF-8 BinaryTerm, written <<"..."/utf8>>
 };
 
+/// One element of io_lib_pretty's intermediate format, in 8 bytes: a large
+/// document has one per element, and they are most of the printer's memory.
 struct Node {
-  NodeKind kind;
-  LeafKind leaf;
-  uint8_t improper; ///< List: the last child is an improper tail
-  uint8_t pad;
-  /// Flat length in characters (io_lib:chars_length), saturated at UINT32_MAX:
-  /// beyond that it is only ever compared with line widths and columns.
-  uint32_t len;
-  union {
-    const Term* term; ///< a node (atoms are held by id in ival)
-    int64_t ival;
-    uint64_t off;
-    uint32_t end; ///< a container (not Leaf or Bin): one past the last node of its subtree
-  } u;
-};
-static_assert(sizeof(Node) == 16);
+  /// kind (3 bits), leaf kind (4 bits), improper (1 bit), then the flat length
+  /// in characters (io_lib:chars_length) in 24 bits; kLenSaturated there means
+  /// the length is in Printer::big_lens_.
+  uint32_t head;
+  /// A container (not Leaf or Bin): one past the last node of its subtree.
+  /// Atom: the atom id; Int: the value; other leaves and Bin: an index into
+  /// Printer::refs_.
+  uint32_t payload;
 
-inline uint32_t saturate(uint64_t len) {
-  return len < UINT32_MAX ? static_cast<uint32_t>(len) : UINT32_MAX;
-}
+  static constexpr uint32_t kLenSaturated = (uint32_t{1} << 24) - 1;
+
+  NodeKind kind() const { return static_cast<NodeKind>(head & 7); }
+  LeafKind leaf() const { return static_cast<LeafKind>((head >> 3) & 15); }
+  bool improper() const { return (head & 0x80) != 0; }
+  uint32_t short_len() const { return head >> 8; }
+  void set_improper() { head |= 0x80; }
+};
+static_assert(sizeof(Node) == 8);
 
 /// An open list/tuple/map/pair of the measuring pass, with where its
 /// iteration stands and the lengths of the children measured so far.
@@ -355,28 +356,65 @@ private:
   void measure(TermRef root);
   void visit(TermRef t);
   uint32_t add_leaf(LeafKind k, uint64_t len) { return add_sized(NodeKind::Leaf, k, len); }
+  /// The flat length of node `idx`.
+  uint64_t len_of(uint32_t idx) const {
+    const uint32_t len = nodes_[idx].short_len();
+    return len != Node::kLenSaturated ? len : big_len(idx);
+  }
+  uint64_t big_len(uint32_t idx) const {
+    const auto it = std::lower_bound(
+        big_lens_.begin(), big_lens_.end(), idx,
+        [](const std::pair<uint32_t, uint64_t>& e, uint32_t i) { return e.first < i; });
+    return it->second;
+  }
+  const Term* term_of(const Node& n) const {
+    return reinterpret_cast<const Term*>(refs_[n.payload]);
+  }
   /// A node with no children in nodes_ (a leaf or a Bin) of flat length `len`.
-  uint32_t add_sized(NodeKind kind, LeafKind k, uint64_t len) {
+  uint32_t add_sized(NodeKind kind, LeafKind k, uint64_t len, uint32_t payload = 0) {
     const auto idx = static_cast<uint32_t>(nodes_.size());
-    Node n;
-    n.kind = kind;
-    n.leaf = k;
-    n.improper = 0;
-    n.pad = 0;
-    n.len = saturate(len);
-    n.u.off = 0;
-    nodes_.push_back(n);
+    nodes_.push_back(Node{static_cast<uint32_t>(kind) | static_cast<uint32_t>(k) << 3, payload});
+    set_len(idx, len);
     if (!mframes_.empty()) {
       mframes_.back().sum += len;
       mframes_.back().count += 1;
     }
     return idx;
   }
+  /// A leaf or Bin that refers to a term.
+  void add_term_leaf(NodeKind kind, LeafKind k, uint64_t len, const void* term) {
+    add_sized(kind, k, len, add_ref(reinterpret_cast<uintptr_t>(term)));
+  }
+  /// An integer leaf: the value in the node when it fits, else its text in pool_.
+  void add_int(int64_t v) {
+    if (v >= INT32_MIN && v <= INT32_MAX) {
+      add_sized(NodeKind::Leaf, LeafKind::Int, static_cast<uint64_t>(int_length(v)),
+                static_cast<uint32_t>(static_cast<int32_t>(v)));
+      return;
+    }
+    const size_t off = pool_.size();
+    put_int(pool_, v);
+    add_text(off);
+  }
+  /// A Text leaf: pool_ from `off` to its end.
+  void add_text(size_t off) {
+    add_sized(NodeKind::Leaf, LeafKind::Text, pool_.size() - off, add_ref(off));
+  }
+  uint32_t add_ref(uint64_t v) {
+    refs_.push_back(v);
+    return static_cast<uint32_t>(refs_.size() - 1);
+  }
+  void set_len(uint32_t idx, uint64_t len) {
+    Node& n = nodes_[idx];
+    const uint32_t short_len =
+        len < Node::kLenSaturated ? static_cast<uint32_t>(len) : Node::kLenSaturated;
+    n.head = (n.head & 0xFF) | short_len << 8;
+    if (short_len == Node::kLenSaturated)
+      big_lens_.emplace_back(idx, len);
+  }
   uint32_t open_node(NodeKind k, MFrame::Kind fk, TermRef t) {
     const auto idx = static_cast<uint32_t>(nodes_.size());
-    Node n{};
-    n.kind = k;
-    nodes_.push_back(n);
+    nodes_.push_back(Node{static_cast<uint32_t>(k), 0});
     mframes_.push_back(MFrame{fk, idx, 0, 0, t, nullptr, Cells(nullptr), 0, 0});
     return idx;
   }
@@ -425,19 +463,19 @@ private:
   bool enter_pair(uint32_t idx, int64_t col, int64_t ld, int64_t w, int64_t tind);
   void pp_binary(uint32_t idx, int64_t col, int64_t ld, int64_t w);
   bool fits(uint32_t idx, int64_t col, int64_t ld, int64_t w) const {
-    const auto len = static_cast<int64_t>(nodes_[idx].len);
+    const auto len = static_cast<int64_t>(len_of(idx));
     return len < ll_ - col - ld && len + w + ld <= m_;
   }
-  bool atomic(uint32_t idx) const { return nodes_[idx].kind == NodeKind::Leaf; }
+  bool atomic(uint32_t idx) const { return nodes_[idx].kind() == NodeKind::Leaf; }
   bool atomic_pair(uint32_t idx) const { return atomic(idx + 1) && atomic(end_of(idx + 1)); }
   /// One past the last node of the subtree at `idx`.
   uint32_t end_of(uint32_t idx) const {
     const Node& n = nodes_[idx];
-    return n.kind == NodeKind::Leaf || n.kind == NodeKind::Bin ? idx + 1 : n.u.end;
+    return n.kind() == NodeKind::Leaf || n.kind() == NodeKind::Bin ? idx + 1 : n.payload;
   }
   int64_t pair_width(uint32_t idx, int64_t col, int64_t ld, int64_t w) const {
     if (fits(idx, col, ld, w) && atomic_pair(idx))
-      return static_cast<int64_t>(nodes_[idx].len);
+      return static_cast<int64_t>(len_of(idx));
     return ll_;
   }
 
@@ -450,6 +488,8 @@ private:
   bool wide_;     ///< `~tp` with +pc unicode
 
   std::vector<Node> nodes_;
+  std::vector<uint64_t> refs_; ///< term pointers and pool_ offsets of nodes
+  std::vector<std::pair<uint32_t, uint64_t>> big_lens_; ///< node, length: those over 24 bits
   size_t limit_ = 0;
   bool overflow_ = false;
   Flusher* flusher_ = nullptr;
@@ -563,6 +603,8 @@ const AtomText& Printer::atom_text(Atom a) {
 
 void Printer::measure(TermRef root) {
   nodes_.clear();
+  refs_.clear();
+  big_lens_.clear();
   mframes_.clear();
   entries_.clear();
   visit(root);
@@ -577,11 +619,11 @@ void Printer::measure(TermRef root) {
       case MFrame::List: {
         const Cell c = f.cells.next();
         if (c.kind == Cell::Char) {
-          nodes_[add_leaf(LeafKind::Int, static_cast<uint64_t>(int_length(c.ch)))].u.ival = c.ch;
+          add_int(c.ch);
           continue;
         }
         if (c.kind == Cell::Tail)
-          nodes_[f.node].improper = 1;
+          nodes_[f.node].set_improper();
         next = c.t; // null at the end
         break;
       }
@@ -606,24 +648,28 @@ void Printer::measure(TermRef root) {
     const MFrame done = f;
     mframes_.pop_back();
     Node& n = nodes_[done.node];
-    n.u.end = static_cast<uint32_t>(nodes_.size());
-    switch (n.kind) {
+    n.payload = static_cast<uint32_t>(nodes_.size());
+    uint64_t len = 0;
+    switch (n.kind()) {
       case NodeKind::Map:
-        n.len = saturate(3 + done.sum + (done.count - 1));
+        len = 3 + done.sum + (done.count - 1);
         entries_.resize(done.stop - done.count); // this map's pairs are on top
         break;
       case NodeKind::Pair:
-        n.len = saturate(done.sum + 4);
+        len = done.sum + 4;
         break;
       default: // lists and tuples
-        n.len = saturate(2 + done.sum + (done.count - 1));
+        len = 2 + done.sum + (done.count - 1);
         break;
     }
+    set_len(done.node, len);
     if (!mframes_.empty()) {
-      mframes_.back().sum += n.len;
+      mframes_.back().sum += len;
       mframes_.back().count += 1;
     }
   }
+  // Containers close after their children: big_len() wants node order.
+  std::sort(big_lens_.begin(), big_lens_.end());
 }
 
 void Printer::visit(TermRef t) {
@@ -632,19 +678,18 @@ void Printer::visit(TermRef t) {
       const Atom a = t.atom();
       const uint32_t len =
           a.id < atoms_.size() && atoms_[a.id].done ? atoms_[a.id].len : atom_text(a).len;
-      nodes_[add_leaf(LeafKind::Atom, len)].u.ival = a.id;
+      add_sized(NodeKind::Leaf, LeafKind::Atom, len, a.id);
       return;
     }
     case TermKind::Integer: {
       const auto* i = t.cast<IntegerTerm>();
       if (i->big == nullptr) {
-        nodes_[add_leaf(LeafKind::Int, static_cast<uint64_t>(int_length(i->value)))].u.ival =
-            i->value;
+        add_int(i->value);
         return;
       }
       const size_t off = pool_.size();
       append_integer(pool_, *i);
-      nodes_[add_leaf(LeafKind::Text, pool_.size() - off)].u.off = off;
+      add_text(off);
       return;
     }
     case TermKind::Float: {
@@ -652,7 +697,7 @@ void Printer::visit(TermRef t) {
       const size_t n = detail::format_float_short(t.cast<FloatTerm>()->value, buf);
       const size_t off = pool_.size();
       pool_.append(buf, n);
-      nodes_[add_leaf(LeafKind::Text, n)].u.off = off;
+      add_text(off);
       return;
     }
     case TermKind::Fun: {
@@ -664,7 +709,7 @@ void Printer::visit(TermRef t) {
       for (size_t i = start; i < out_.size(); ++i)
         chars += (static_cast<unsigned char>(out_[i]) & 0xC0) != 0x80;
       out_.resize(start);
-      nodes_[add_leaf(LeafKind::Fun, chars)].u.term = t.node();
+      add_term_leaf(NodeKind::Leaf, LeafKind::Fun, chars, t.node());
       return;
     }
     case TermKind::String:
@@ -734,7 +779,7 @@ void Printer::visit_list(TermRef t) {
     }
   }
   if (is_string) {
-    nodes_[add_leaf(LeafKind::String, string_length(t))].u.term = t.node();
+    add_term_leaf(NodeKind::Leaf, LeafKind::String, string_length(t), t.node());
     return;
   }
   open_node(NodeKind::List, MFrame::List, t);
@@ -855,7 +900,7 @@ void Printer::visit_binary(const BinaryTerm* b) {
             wide |= cp > 255;
           }
           if (chars == nbytes) {
-            nodes_[add_leaf(LeafKind::BinString, 4 + len)].u.term = b;
+            add_term_leaf(NodeKind::Leaf, LeafKind::BinString, 4 + len, b);
             return;
           }
           if (wide) {
@@ -873,7 +918,7 @@ void Printer::visit_binary(const BinaryTerm* b) {
             written.push_back('"');
             len = detail::chars_length(written.data(), written.size());
           }
-          nodes_[add_leaf(LeafKind::BinUtf8, 9 + len)].u.term = b;
+          add_term_leaf(NodeKind::Leaf, LeafKind::BinUtf8, 9 + len, b);
           return;
         }
       } else {
@@ -891,7 +936,7 @@ void Printer::visit_binary(const BinaryTerm* b) {
         len += string_escape(d[i], '"') != 0 ? 2 : 1;
       }
       if (ok) {
-        nodes_[add_leaf(LeafKind::BinString, 4 + len)].u.term = b;
+        add_term_leaf(NodeKind::Leaf, LeafKind::BinString, 4 + len, b);
         return;
       }
     }
@@ -905,7 +950,7 @@ void Printer::visit_binary(const BinaryTerm* b) {
     len += static_cast<uint64_t>(digit_count(b->data[nbytes] >> (8 - rest))) + 2;
   else
     len -= 1;
-  nodes_[add_sized(NodeKind::Bin, LeafKind{}, len)].u.term = b;
+  add_term_leaf(NodeKind::Bin, LeafKind{}, len, b);
 }
 
 // ---------------------------------------------------------------------------
@@ -1055,20 +1100,20 @@ void Printer::write_bin_bytes(const BinaryTerm* b) {
 
 void Printer::write_leaf(uint32_t idx) {
   const Node& n = nodes_[idx];
-  switch (n.leaf) {
+  switch (n.leaf()) {
     case LeafKind::Atom: {
-      const AtomText& at = atoms_[static_cast<size_t>(n.u.ival)];
+      const AtomText& at = atoms_[n.payload];
       out_.append(at.direct != nullptr ? at.direct : pool_.data() + at.off, at.size);
       return;
     }
     case LeafKind::Int:
-      put_int(out_, n.u.ival);
+      put_int(out_, static_cast<int32_t>(n.payload));
       return;
     case LeafKind::Text:
-      out_.append(pool_.data() + n.u.off, static_cast<size_t>(n.len));
+      out_.append(pool_.data() + refs_[n.payload], static_cast<size_t>(len_of(idx)));
       return;
     case LeafKind::Fun:
-      write_fun(n.u.term->cast<FunTerm>());
+      write_fun(term_of(n)->cast<FunTerm>());
       return;
     case LeafKind::Nil:
       out_.append("[]");
@@ -1084,15 +1129,15 @@ void Printer::write_leaf(uint32_t idx) {
       return;
     case LeafKind::String:
       out_.push_back('"');
-      write_string_body(n.u.term);
+      write_string_body(term_of(n));
       out_.push_back('"');
       return;
     case LeafKind::BinString:
     case LeafKind::BinUtf8: {
-      const auto* b = n.u.term->cast<BinaryTerm>();
+      const auto* b = term_of(n)->cast<BinaryTerm>();
       const size_t nbytes = static_cast<size_t>(b->bits / 8);
       out_.append("<<\"");
-      if (n.leaf == LeafKind::BinString) {
+      if (n.leaf() == LeafKind::BinString) {
         for (size_t i = 0; i < nbytes; ++i)
           put_char(b->data[i], '"');
         out_.append("\">>");
@@ -1108,16 +1153,16 @@ void Printer::write_leaf(uint32_t idx) {
 
 void Printer::write_flat(uint32_t idx) {
   const Node& root = nodes_[idx];
-  if (root.kind == NodeKind::Leaf) {
+  if (root.kind() == NodeKind::Leaf) {
     write_leaf(idx);
     return;
   }
-  if (root.kind == NodeKind::Bin) {
-    write_bin_bytes(root.u.term->cast<BinaryTerm>());
+  if (root.kind() == NodeKind::Bin) {
+    write_bin_bytes(term_of(root)->cast<BinaryTerm>());
     return;
   }
   auto open = [&](uint32_t i) {
-    switch (nodes_[i].kind) {
+    switch (nodes_[i].kind()) {
       case NodeKind::List:
         out_.push_back('[');
         break;
@@ -1138,10 +1183,10 @@ void Printer::write_flat(uint32_t idx) {
   while (flat_.size() > base) {
     FlatFrame& f = flat_.back();
     const Node& p = nodes_[f.parent];
-    if (f.next == p.u.end) {
-      if (p.kind == NodeKind::List)
+    if (f.next == p.payload) {
+      if (p.kind() == NodeKind::List)
         out_.push_back(']');
-      else if (p.kind != NodeKind::Pair)
+      else if (p.kind() != NodeKind::Pair)
         out_.push_back('}');
       flat_.pop_back();
       continue;
@@ -1150,17 +1195,17 @@ void Printer::write_flat(uint32_t idx) {
     const Node& child = nodes_[c];
     f.next = end_of(c);
     if (c != f.parent + 1) {
-      if (p.kind == NodeKind::Pair)
+      if (p.kind() == NodeKind::Pair)
         out_.append(" => ");
-      else if (p.kind == NodeKind::List && p.improper && f.next == p.u.end)
+      else if (p.kind() == NodeKind::List && p.improper() && f.next == p.payload)
         out_.push_back('|');
       else
         out_.push_back(',');
     }
-    if (child.kind == NodeKind::Leaf)
+    if (child.kind() == NodeKind::Leaf)
       write_leaf(c);
-    else if (child.kind == NodeKind::Bin)
-      write_bin_bytes(child.u.term->cast<BinaryTerm>());
+    else if (child.kind() == NodeKind::Bin)
+      write_bin_bytes(term_of(child)->cast<BinaryTerm>());
     else
       open(c); // may reallocate flat_: `f` is not used after this
   }
@@ -1171,7 +1216,7 @@ void Printer::write_flat(uint32_t idx) {
 
 // pp_binary/7: the byte list filled to N columns, new lines at `col`.
 void Printer::pp_binary(uint32_t idx, int64_t col, int64_t ld, int64_t w) {
-  const auto* b = nodes_[idx].u.term->cast<BinaryTerm>();
+  const auto* b = term_of(nodes_[idx])->cast<BinaryTerm>();
   const int64_t n0 = std::max<int64_t>(8, std::min(ll_ - col, m_ - 4 - w) - ld);
   int64_t n = n0;
   out_.append("<<");
@@ -1218,7 +1263,7 @@ bool Printer::enter(uint32_t idx, int64_t col, int64_t ld, int64_t w, int64_t ti
     return true;
   }
   const Node& n = nodes_[idx];
-  switch (n.kind) {
+  switch (n.kind()) {
     case NodeKind::Leaf:
       if constexpr (!Dry)
         write_leaf(idx);
@@ -1230,13 +1275,13 @@ bool Printer::enter(uint32_t idx, int64_t col, int64_t ld, int64_t w, int64_t ti
     case NodeKind::List:
     case NodeKind::Tuple:
       if constexpr (!Dry)
-        out_.push_back(n.kind == NodeKind::List ? '[' : '{');
+        out_.push_back(n.kind() == NodeKind::List ? '[' : '{');
       frames_.push_back(Frame{Frame::Seq, 1, idx, idx + 1, col + 1, col + 1, ld, w + 1});
       return true;
     case NodeKind::TagTuple: {
       // pp_tag_tuple/8, cind_tag_tuple/7
       const uint32_t tag = idx + 1;
-      const auto tlen = static_cast<int64_t>(nodes_[tag].len);
+      const auto tlen = static_cast<int64_t>(len_of(tag));
       const int64_t tagind = tlen + 2;
       const int64_t tcol = col + tagind;
       const int64_t w1 = w + 1;
@@ -1311,20 +1356,20 @@ template <bool Dry> bool Printer::layout(uint32_t root, int64_t col, int64_t tin
       continue;
     }
     const Node& p = nodes_[f.parent];
-    if (f.next == p.u.end) {
+    if (f.next == p.payload) {
       if constexpr (!Dry)
-        out_.push_back(p.kind == NodeKind::List ? ']' : '}');
+        out_.push_back(p.kind() == NodeKind::List ? ']' : '}');
       frames_.pop_back();
       continue;
     }
     const uint32_t e = f.next;
     const uint32_t after = end_of(e);
     frames_[fi].next = after;
-    const bool more = after != p.u.end;
-    const bool improper = f.mode == Frame::Seq && p.kind == NodeKind::List && p.improper != 0;
+    const bool more = after != p.payload;
+    const bool improper = f.mode == Frame::Seq && p.kind() == NodeKind::List && p.improper();
     if (improper && !more) {
       // pp_tail/10 (cind_tail/8) on an improper tail.
-      const auto len = static_cast<int64_t>(nodes_[e].len);
+      const auto len = static_cast<int64_t>(len_of(e));
       if (len + 1 < ll_ - f.col - (f.ld + 1) && len + 1 + f.w + (f.ld + 1) <= m_ && atomic(e)) {
         if constexpr (!Dry) {
           out_.push_back('|');
@@ -1342,7 +1387,7 @@ template <bool Dry> bool Printer::layout(uint32_t root, int64_t col, int64_t tin
       continue;
     }
     // last_depth/2: 0 when another proper element follows.
-    const bool next_is_elem = more && !(improper && end_of(after) == p.u.end);
+    const bool next_is_elem = more && !(improper && end_of(after) == p.payload);
     const int64_t ld1 = next_is_elem ? 0 : f.ld + 1;
     const bool pairs = f.mode == Frame::Pairs;
     if (f.first != 0) {
@@ -1350,7 +1395,7 @@ template <bool Dry> bool Printer::layout(uint32_t root, int64_t col, int64_t tin
       if (!pairs) {
         // pp_element/8, cind_element/7
         if (fits(e, f.col0, ld1, f.w) && atomic(e)) {
-          const auto len = static_cast<int64_t>(nodes_[e].len);
+          const auto len = static_cast<int64_t>(len_of(e));
           if constexpr (!Dry)
             write_leaf(e);
           frames_[fi].col = f.col0 + len;
@@ -1372,7 +1417,7 @@ template <bool Dry> bool Printer::layout(uint32_t root, int64_t col, int64_t tin
       continue;
     }
     // pp_tail/10, pp_pairs_tail/9 (cind_tail/8, cind_pairs_tail/8)
-    const auto len = static_cast<int64_t>(nodes_[e].len);
+    const auto len = static_cast<int64_t>(len_of(e));
     const int64_t elen = len + 1;
     const bool atm = pairs ? atomic_pair(e) : atomic(e);
     const bool same_line = atm && ((ld1 == 0 && elen + 1 < ll_ - f.col && f.w + elen + 1 <= m_) ||
@@ -1419,14 +1464,15 @@ void Printer::print(TermRef t, int64_t col) {
     col = 1;
   measure(t);
   const Node& root = nodes_[0];
-  if (root.kind == NodeKind::Leaf) {
+  if (root.kind() == NodeKind::Leaf) {
     write_leaf(0);
     return;
   }
-  m_ = static_cast<int64_t>(root.len);
-  if (flusher_ == nullptr && out_.capacity() - out_.size() < root.len)
-    out_.reserve(out_.size() + root.len + root.len / 4);
-  if (ll_ == 0 || static_cast<int64_t>(root.len) < ll_ - col) {
+  const uint64_t root_len = len_of(0);
+  m_ = static_cast<int64_t>(root_len);
+  if (flusher_ == nullptr && out_.capacity() - out_.size() < root_len)
+    out_.reserve(out_.size() + root_len + root_len / 4);
+  if (ll_ == 0 || static_cast<int64_t>(root_len) < ll_ - col) {
     write_flat(0);
     return;
   }

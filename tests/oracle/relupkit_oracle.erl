@@ -26,6 +26,10 @@
 %%                         empty and comment-only files, a dot at end of file, CRLF,
 %%                         a 10 MB atom list, a 1,000,000-deep list.
 %%   otp_appups            (d) every .appup shipped with this OTP round-trips.
+%%   huge                  one random term of over 2^24 characters flat (short random
+%%                         leaves under a tuple, a map, a pair and nested lists, each
+%%                         of them that long), written by ~tp, round-trips: the
+%%                         printer keeps such lengths beside its 24-bit ones.
 %%   files DIR...          (d) every term file under DIR round-trips: relupkit's
 %%                         output equals the oracle's re-print and reads back exactly;
 %%                         `fmt --check` agrees with "already canonical".
@@ -87,6 +91,14 @@ mode("oddities", []) ->
     seed("oddities"),
     Dir = fresh_dir("oddities"),
     check_inputs("oddities", Dir, oddities());
+mode("huge", []) ->
+    seed("huge"),
+    Dir = fresh_dir("huge_src"),
+    File = filename:join(Dir, "huge.config"),
+    Term = gen_huge(),
+    ok = file:write_file(File, unicode:characters_to_binary(io_lib:format("~tp.~n", [Term]))),
+    io:format("~s: ~b bytes~n", [File, filelib:file_size(File)]),
+    check_term_files("huge", [File]);
 mode("otp_appups", []) ->
     Files = lists:sort(filelib:wildcard(filename:join([code:lib_dir(), "*", "ebin", "*.appup"]))),
     io:format("OTP ~s: ~b shipped .appup files under ~s~n",
@@ -217,6 +229,28 @@ gen_any(D) ->
                                  gen_nonlist(D - 1)) end},
            {7, fun() -> gen_map(D - 1, u(0, 8)) end},
            {3, fun() -> [gen_any(D - 1) | gen_stringish()] end}]).
+
+%% A term whose flat length is over 2^24 characters (17.5 million), as are
+%% those of the containers on the way down to its big lists: short random
+%% leaves (a pool of 400, so that the file stays near 20 MB and OTP reads it
+%% in seconds) in lists of 40,000.
+gen_huge() ->
+    Pool = list_to_tuple(short_leaves(400, [])),
+    Big = huge_lists(Pool, 17500000, []),
+    {huge, #{big => [{level, Big}, gen_any(2)], small => gen_any(3)}, gen_any(3)}.
+
+short_leaves(0, Acc) -> Acc;
+short_leaves(N, Acc) ->
+    L = leaf(),
+    case length(lists:flatten(io_lib:format("~tw", [L]))) of
+        Len when Len =< 14 -> short_leaves(N - 1, [{L, Len} | Acc]);
+        _ -> short_leaves(N, Acc)
+    end.
+
+huge_lists(_, Left, Acc) when Left =< 0 -> Acc;
+huge_lists(Pool, Left, Acc) ->
+    Picks = [element(u(tuple_size(Pool)), Pool) || _ <- lists:seq(1, 40000)],
+    huge_lists(Pool, Left - lists:sum([Len + 1 || {_, Len} <- Picks]), [[L || {L, _} <- Picks] | Acc]).
 
 gen_nonlist(D) ->
     case gen_any(D) of

@@ -577,6 +577,46 @@ TEST(CanonicalPrinter, StreamingStillLimitsQuadraticLayouts) {
   EXPECT_EQ(fits.joined(), full);
 }
 
+// The printer keeps lengths in 24 bits (16,777,215 characters) and longer
+// ones beside them: with a line longer than that, a list longer than the line
+// must still not be taken for one that fits. OTP 25 prints this term, with
+// io_lib_pretty:print(T, [{line_length, 17000000}]), on two lines of 16,999,992
+// and 500,013 characters.
+TEST(CanonicalPrinter, KeepsLengthsBeyondTwentyFourBits) {
+  ast::Document doc;
+  TermBuilder b{doc};
+  const ast::TermRef atom = b.atom("abcdefghi");
+  const std::vector<ast::TermRef> elems(1750000, atom);
+  const ast::TermRef big =
+      ast::ListTerm::make(doc.arena, Span{}, elems.data(), static_cast<uint32_t>(elems.size()), {});
+  const ast::TermRef t = b.list({big});
+  print::PrintOptions options;
+  options.line_length = 17000000;
+  const std::string out = test::print(doc, t, options);
+  const size_t nl = out.find('\n');
+  ASSERT_NE(nl, std::string::npos) << "printed flat on one line";
+  EXPECT_EQ(nl, 16999992u);
+  EXPECT_EQ(out.size() - nl - 1, 500013u);
+  EXPECT_EQ(out.find('\n', nl + 1), std::string::npos);
+  EXPECT_EQ(out.substr(0, 12), "[[abcdefghi,");
+  EXPECT_EQ(out.substr(nl - 12, 12), "i,abcdefghi,");
+  EXPECT_EQ(out.substr(nl + 1, 12), "  abcdefghi,");
+  EXPECT_EQ(out.substr(out.size() - 12), ",abcdefghi]]");
+}
+
+// Integers that fit in 32 bits are held in the printer's node, others as text.
+// The expected text is what OTP 25's `~tp` prints.
+TEST(CanonicalPrinter, PrintsIntegersOnBothSidesOfThirtyTwoBits) {
+  ast::Document doc;
+  TermBuilder b{doc};
+  const ast::TermRef t =
+      b.tuple({b.integer(2147483647), b.integer(2147483648), b.integer(-2147483647 - 1),
+               b.integer(-2147483649), b.integer(INT64_MAX), b.integer(INT64_MIN), b.integer(0)});
+  EXPECT_EQ(test::print(doc, t),
+            "{2147483647,2147483648,-2147483648,-2147483649,9223372036854775807,\n"
+            " -9223372036854775808,0}");
+}
+
 TEST(CanonicalPrinter, PrintsMillionDeepListsWithTails) {
   ast::Document doc;
   TermBuilder b{doc};
