@@ -3,12 +3,13 @@
 // cind) for `io_lib:format("~tp", [T])` and `~p`, without recursion.
 //
 // Pass 1 (measure, `print_length`) flattens the term into `nodes_` in
-// pre-order: one 8-byte Node per element of OTP's intermediate format, with
-// its flat length in characters and, for a container, the index one past its
-// subtree (`end_of`), so the children of node i are i+1, end_of(i+1), ... up to
-// end_of(i). Leaves keep an atom id or a small integer, or an index into
-// `refs_` (a pointer to their term, or where their text is in `pool_`), and
-// are rendered again when written; nothing allocates per node.
+// pre-order: one Node (one or two 32-bit words, see Node) per element of
+// OTP's intermediate format, with its flat length in characters and, for a
+// container (always two words), the word one past its subtree (`end_of`), so
+// the children of node i are i+2, end_of(i+2), ... up to end_of(i). Leaves keep
+// an atom id or a small integer, or an index into `refs_` (a pointer to their
+// term, or where their text is in `pool_`), and are rendered again when
+// written; nothing allocates per node.
 //
 // Pass 2 (`cind` twice at most, then `pp`) walks the nodes with an explicit
 // stack of frames, one per open list/tuple/map/pair, mirroring the recursion
@@ -218,29 +219,60 @@ enum class LeafKind : uint8_t {
   String,     ///< refs_[payload]: a printable list, written "..."
   BinString,  ///< refs_[payload]: a printable BinaryTerm, written <<"...">>
   BinUtf8,    ///< refs_[payload]: a printable UTF-8 BinaryTerm, written <<"..."/utf8>>
+  ShortAtom,  ///< one word: an atom id under 2^24 in place of the length
+  ShortInt,   ///< one word: a value in [-2^23, 2^23) in place of the length
 };
 
-/// One element of io_lib_pretty's intermediate format, in 8 bytes: a large
-/// document has one per element, and they are most of the printer's memory.
+/// One element of io_lib_pretty's intermediate format, as read from
+/// Printer::nodes_: a large document has one per element, and they are most of
+/// the printer's memory. A node is one or two 32-bit words of nodes_:
+///
+///   head     kind (3 bits), leaf kind (4 bits), improper (1 bit), then the flat
+///            length in characters (io_lib:chars_length) in 24 bits;
+///            kLenSaturated there means the length is in Printer::big_lens_;
+///   payload  a container (not Leaf or Bin): one past the last word of its
+///            subtree; Atom: the atom id; Int: the value; other leaves and Bin:
+///            an index into Printer::refs_.
+///
+/// The leaves that need no payload are one word (`one_word`): [], {}, #{},
+/// <<>> (the length in the head), and the most common leaves of all, atoms and
+/// small integers, whose id or value takes the length's place (ShortAtom,
+/// ShortInt; the length is the atom's, or the integer's digits).
 struct Node {
-  /// kind (3 bits), leaf kind (4 bits), improper (1 bit), then the flat length
-  /// in characters (io_lib:chars_length) in 24 bits; kLenSaturated there means
-  /// the length is in Printer::big_lens_.
   uint32_t head;
-  /// A container (not Leaf or Bin): one past the last node of its subtree.
-  /// Atom: the atom id; Int: the value; other leaves and Bin: an index into
-  /// Printer::refs_.
-  uint32_t payload;
+  uint32_t payload; ///< 0 for a one-word node
 
   static constexpr uint32_t kLenSaturated = (uint32_t{1} << 24) - 1;
 
-  NodeKind kind() const { return static_cast<NodeKind>(head & 7); }
-  LeafKind leaf() const { return static_cast<LeafKind>((head >> 3) & 15); }
+  static NodeKind kind_of(uint32_t head) { return static_cast<NodeKind>(head & 7); }
+  static LeafKind leaf_of(uint32_t head) { return static_cast<LeafKind>((head >> 3) & 15); }
+  static bool one_word(uint32_t head) {
+    if (kind_of(head) != NodeKind::Leaf)
+      return false;
+    switch (leaf_of(head)) {
+      case LeafKind::ShortAtom:
+      case LeafKind::ShortInt:
+      case LeafKind::Nil:
+      case LeafKind::EmptyTuple:
+      case LeafKind::EmptyMap:
+      case LeafKind::EmptyBin:
+        return true;
+      default:
+        return false;
+    }
+  }
+  NodeKind kind() const { return kind_of(head); }
+  LeafKind leaf() const { return leaf_of(head); }
   bool improper() const { return (head & 0x80) != 0; }
   uint32_t short_len() const { return head >> 8; }
-  void set_improper() { head |= 0x80; }
+  /// ShortAtom: the atom id.
+  uint32_t short_atom() const { return head >> 8; }
+  /// ShortInt: the value.
+  int32_t short_int() const {
+    const auto v = static_cast<int32_t>(head >> 8);
+    return v >= (1 << 23) ? v - (1 << 24) : v;
+  }
 };
-static_assert(sizeof(Node) == 8);
 
 /// An open list/tuple/map/pair of the measuring pass, with where its
 /// iteration stands and the lengths of the children measured so far.
@@ -346,19 +378,34 @@ public:
     const size_t room =
         flusher_ != nullptr ? std::min(source_bytes, flusher_->chunk) : source_bytes;
     out_.reserve(out_.size() + room + room / 8 + 64);
-    nodes_.reserve(source_bytes / 8 + 16);
+    nodes_.reserve(source_bytes / 6 + 16);
     relupkit::detail::advise_huge_pages(out_.data() + out_.size(), out_.capacity() - out_.size());
-    relupkit::detail::advise_huge_pages(nodes_.data(), nodes_.capacity() * sizeof(Node));
+    relupkit::detail::advise_huge_pages(nodes_.data(), nodes_.capacity() * sizeof(uint32_t));
   }
 
 private:
   // Measure
   void measure(TermRef root);
   void visit(TermRef t);
-  uint32_t add_leaf(LeafKind k, uint64_t len) { return add_sized(NodeKind::Leaf, k, len); }
+  void add_leaf(LeafKind k, uint64_t len) { add_sized(NodeKind::Leaf, k, len); }
+  /// The node at word `idx` of nodes_.
+  Node node(uint32_t idx) const {
+    const uint32_t head = nodes_[idx];
+    return Node{head, Node::one_word(head) ? 0 : nodes_[idx + 1]};
+  }
+  NodeKind kind_at(uint32_t idx) const { return Node::kind_of(nodes_[idx]); }
+  /// The first child of the container at `idx`.
+  static uint32_t first_child(uint32_t idx) { return idx + 2; }
   /// The flat length of node `idx`.
   uint64_t len_of(uint32_t idx) const {
-    const uint32_t len = nodes_[idx].short_len();
+    const Node n{nodes_[idx], 0};
+    if (n.kind() == NodeKind::Leaf) {
+      if (n.leaf() == LeafKind::ShortAtom)
+        return atoms_[n.short_atom()].len;
+      if (n.leaf() == LeafKind::ShortInt)
+        return static_cast<uint64_t>(int_length(n.short_int()));
+    }
+    const uint32_t len = n.short_len();
     return len != Node::kLenSaturated ? len : big_len(idx);
   }
   uint64_t big_len(uint32_t idx) const {
@@ -371,15 +418,27 @@ private:
     return reinterpret_cast<const Term*>(refs_[n.payload]);
   }
   /// A node with no children in nodes_ (a leaf or a Bin) of flat length `len`.
-  uint32_t add_sized(NodeKind kind, LeafKind k, uint64_t len, uint32_t payload = 0) {
+  void add_sized(NodeKind kind, LeafKind k, uint64_t len, uint32_t payload = 0) {
     const auto idx = static_cast<uint32_t>(nodes_.size());
-    nodes_.push_back(Node{static_cast<uint32_t>(kind) | static_cast<uint32_t>(k) << 3, payload});
+    const uint32_t head = static_cast<uint32_t>(kind) | static_cast<uint32_t>(k) << 3;
+    nodes_.push_back(head);
+    if (!Node::one_word(head))
+      nodes_.push_back(payload);
     set_len(idx, len);
+    counted(len);
+  }
+  /// A one-word leaf whose 24-bit value stands in the length's place.
+  void add_short(LeafKind k, uint32_t value24, uint64_t len) {
+    nodes_.push_back(static_cast<uint32_t>(NodeKind::Leaf) | static_cast<uint32_t>(k) << 3 |
+                     value24 << 8);
+    counted(len);
+  }
+  /// Adds a child of flat length `len` to the open container.
+  void counted(uint64_t len) {
     if (!mframes_.empty()) {
       mframes_.back().sum += len;
       mframes_.back().count += 1;
     }
-    return idx;
   }
   /// A leaf or Bin that refers to a term.
   void add_term_leaf(NodeKind kind, LeafKind k, uint64_t len, const void* term) {
@@ -387,9 +446,13 @@ private:
   }
   /// An integer leaf: the value in the node when it fits, else its text in pool_.
   void add_int(int64_t v) {
+    const auto len = static_cast<uint64_t>(int_length(v));
+    if (v >= -(int64_t{1} << 23) && v < (int64_t{1} << 23)) {
+      add_short(LeafKind::ShortInt, static_cast<uint32_t>(v) & 0xFFFFFF, len);
+      return;
+    }
     if (v >= INT32_MIN && v <= INT32_MAX) {
-      add_sized(NodeKind::Leaf, LeafKind::Int, static_cast<uint64_t>(int_length(v)),
-                static_cast<uint32_t>(static_cast<int32_t>(v)));
+      add_sized(NodeKind::Leaf, LeafKind::Int, len, static_cast<uint32_t>(static_cast<int32_t>(v)));
       return;
     }
     const size_t off = pool_.size();
@@ -405,16 +468,16 @@ private:
     return static_cast<uint32_t>(refs_.size() - 1);
   }
   void set_len(uint32_t idx, uint64_t len) {
-    Node& n = nodes_[idx];
     const uint32_t short_len =
         len < Node::kLenSaturated ? static_cast<uint32_t>(len) : Node::kLenSaturated;
-    n.head = (n.head & 0xFF) | short_len << 8;
+    nodes_[idx] = (nodes_[idx] & 0xFF) | short_len << 8;
     if (short_len == Node::kLenSaturated)
       big_lens_.emplace_back(idx, len);
   }
   uint32_t open_node(NodeKind k, MFrame::Kind fk, TermRef t) {
     const auto idx = static_cast<uint32_t>(nodes_.size());
-    nodes_.push_back(Node{static_cast<uint32_t>(k), 0});
+    nodes_.push_back(static_cast<uint32_t>(k));
+    nodes_.push_back(0); // one past its subtree, when it closes
     mframes_.push_back(MFrame{fk, idx, 0, 0, t, nullptr, Cells(nullptr), 0, 0});
     return idx;
   }
@@ -466,12 +529,16 @@ private:
     const auto len = static_cast<int64_t>(len_of(idx));
     return len < ll_ - col - ld && len + w + ld <= m_;
   }
-  bool atomic(uint32_t idx) const { return nodes_[idx].kind() == NodeKind::Leaf; }
-  bool atomic_pair(uint32_t idx) const { return atomic(idx + 1) && atomic(end_of(idx + 1)); }
+  bool atomic(uint32_t idx) const { return kind_at(idx) == NodeKind::Leaf; }
+  bool atomic_pair(uint32_t idx) const {
+    return atomic(first_child(idx)) && atomic(end_of(first_child(idx)));
+  }
   /// One past the last node of the subtree at `idx`.
   uint32_t end_of(uint32_t idx) const {
-    const Node& n = nodes_[idx];
-    return n.kind() == NodeKind::Leaf || n.kind() == NodeKind::Bin ? idx + 1 : n.payload;
+    const uint32_t head = nodes_[idx];
+    if (Node::kind_of(head) == NodeKind::Leaf || Node::kind_of(head) == NodeKind::Bin)
+      return idx + (Node::one_word(head) ? 1 : 2);
+    return nodes_[idx + 1];
   }
   int64_t pair_width(uint32_t idx, int64_t col, int64_t ld, int64_t w) const {
     if (fits(idx, col, ld, w) && atomic_pair(idx))
@@ -487,8 +554,8 @@ private:
   bool latin1_;   ///< `~p`
   bool wide_;     ///< `~tp` with +pc unicode
 
-  std::vector<Node> nodes_;
-  std::vector<uint64_t> refs_; ///< term pointers and pool_ offsets of nodes
+  std::vector<uint32_t> nodes_; ///< the Nodes, one or two words each, in pre-order
+  std::vector<uint64_t> refs_;  ///< term pointers and pool_ offsets of nodes
   std::vector<std::pair<uint32_t, uint64_t>> big_lens_; ///< node, length: those over 24 bits
   size_t limit_ = 0;
   bool overflow_ = false;
@@ -623,8 +690,8 @@ void Printer::measure(TermRef root) {
           continue;
         }
         if (c.kind == Cell::Tail)
-          nodes_[f.node].set_improper();
-        next = c.t; // null at the end
+          nodes_[f.node] |= 0x80; // improper
+        next = c.t;               // null at the end
         break;
       }
       case MFrame::Map:
@@ -647,10 +714,9 @@ void Printer::measure(TermRef root) {
     // All children measured: io_lib_pretty's list_length/3.
     const MFrame done = f;
     mframes_.pop_back();
-    Node& n = nodes_[done.node];
-    n.payload = static_cast<uint32_t>(nodes_.size());
+    nodes_[done.node + 1] = static_cast<uint32_t>(nodes_.size());
     uint64_t len = 0;
-    switch (n.kind()) {
+    switch (kind_at(done.node)) {
       case NodeKind::Map:
         len = 3 + done.sum + (done.count - 1);
         entries_.resize(done.stop - done.count); // this map's pairs are on top
@@ -678,7 +744,10 @@ void Printer::visit(TermRef t) {
       const Atom a = t.atom();
       const uint32_t len =
           a.id < atoms_.size() && atoms_[a.id].done ? atoms_[a.id].len : atom_text(a).len;
-      add_sized(NodeKind::Leaf, LeafKind::Atom, len, a.id);
+      if (a.id < Node::kLenSaturated)
+        add_short(LeafKind::ShortAtom, a.id, len);
+      else
+        add_sized(NodeKind::Leaf, LeafKind::Atom, len, a.id);
       return;
     }
     case TermKind::Integer: {
@@ -1099,13 +1168,17 @@ void Printer::write_bin_bytes(const BinaryTerm* b) {
 }
 
 void Printer::write_leaf(uint32_t idx) {
-  const Node& n = nodes_[idx];
+  const Node n = node(idx);
   switch (n.leaf()) {
+    case LeafKind::ShortAtom:
     case LeafKind::Atom: {
-      const AtomText& at = atoms_[n.payload];
+      const AtomText& at = atoms_[n.leaf() == LeafKind::Atom ? n.payload : n.short_atom()];
       out_.append(at.direct != nullptr ? at.direct : pool_.data() + at.off, at.size);
       return;
     }
+    case LeafKind::ShortInt:
+      put_int(out_, n.short_int());
+      return;
     case LeafKind::Int:
       put_int(out_, static_cast<int32_t>(n.payload));
       return;
@@ -1152,7 +1225,7 @@ void Printer::write_leaf(uint32_t idx) {
 }
 
 void Printer::write_flat(uint32_t idx) {
-  const Node& root = nodes_[idx];
+  const Node root = node(idx);
   if (root.kind() == NodeKind::Leaf) {
     write_leaf(idx);
     return;
@@ -1162,7 +1235,7 @@ void Printer::write_flat(uint32_t idx) {
     return;
   }
   auto open = [&](uint32_t i) {
-    switch (nodes_[i].kind()) {
+    switch (kind_at(i)) {
       case NodeKind::List:
         out_.push_back('[');
         break;
@@ -1176,13 +1249,13 @@ void Printer::write_flat(uint32_t idx) {
       default:
         break;
     }
-    flat_.push_back(FlatFrame{i, i + 1});
+    flat_.push_back(FlatFrame{i, first_child(i)});
   };
   const size_t base = flat_.size();
   open(idx);
   while (flat_.size() > base) {
     FlatFrame& f = flat_.back();
-    const Node& p = nodes_[f.parent];
+    const Node p = node(f.parent);
     if (f.next == p.payload) {
       if (p.kind() == NodeKind::List)
         out_.push_back(']');
@@ -1192,9 +1265,9 @@ void Printer::write_flat(uint32_t idx) {
       continue;
     }
     const uint32_t c = f.next;
-    const Node& child = nodes_[c];
+    const Node child = node(c);
     f.next = end_of(c);
-    if (c != f.parent + 1) {
+    if (c != first_child(f.parent)) {
       if (p.kind() == NodeKind::Pair)
         out_.append(" => ");
       else if (p.kind() == NodeKind::List && p.improper() && f.next == p.payload)
@@ -1216,7 +1289,7 @@ void Printer::write_flat(uint32_t idx) {
 
 // pp_binary/7: the byte list filled to N columns, new lines at `col`.
 void Printer::pp_binary(uint32_t idx, int64_t col, int64_t ld, int64_t w) {
-  const auto* b = term_of(nodes_[idx])->cast<BinaryTerm>();
+  const auto* b = term_of(node(idx))->cast<BinaryTerm>();
   const int64_t n0 = std::max<int64_t>(8, std::min(ll_ - col, m_ - 4 - w) - ld);
   int64_t n = n0;
   out_.append("<<");
@@ -1262,7 +1335,7 @@ bool Printer::enter(uint32_t idx, int64_t col, int64_t ld, int64_t w, int64_t ti
       write_flat(idx);
     return true;
   }
-  const Node& n = nodes_[idx];
+  const Node n = node(idx);
   switch (n.kind()) {
     case NodeKind::Leaf:
       if constexpr (!Dry)
@@ -1276,11 +1349,11 @@ bool Printer::enter(uint32_t idx, int64_t col, int64_t ld, int64_t w, int64_t ti
     case NodeKind::Tuple:
       if constexpr (!Dry)
         out_.push_back(n.kind() == NodeKind::List ? '[' : '{');
-      frames_.push_back(Frame{Frame::Seq, 1, idx, idx + 1, col + 1, col + 1, ld, w + 1});
+      frames_.push_back(Frame{Frame::Seq, 1, idx, first_child(idx), col + 1, col + 1, ld, w + 1});
       return true;
     case NodeKind::TagTuple: {
       // pp_tag_tuple/8, cind_tag_tuple/7
-      const uint32_t tag = idx + 1;
+      const uint32_t tag = first_child(idx);
       const auto tlen = static_cast<int64_t>(len_of(tag));
       const int64_t tagind = tlen + 2;
       const int64_t tcol = col + tagind;
@@ -1312,7 +1385,7 @@ bool Printer::enter(uint32_t idx, int64_t col, int64_t ld, int64_t w, int64_t ti
         out_.append("#{");
       // pp passes W + 1 to pp_map, cind passes W + 2 to cind_map.
       frames_.push_back(
-          Frame{Frame::Pairs, 1, idx, idx + 1, col + 2, col + 2, ld, w + (Dry ? 2 : 1)});
+          Frame{Frame::Pairs, 1, idx, first_child(idx), col + 2, col + 2, ld, w + (Dry ? 2 : 1)});
       return true;
     case NodeKind::Pair:
       return enter_pair<Dry>(idx, col, ld, w, tind);
@@ -1330,7 +1403,7 @@ bool Printer::enter_pair(uint32_t idx, int64_t col, int64_t ld, int64_t w, int64
   }
   const int64_t indent = tind > 0 ? tind : 4; // map_value_indent/1
   frames_.push_back(Frame{Frame::PairKey, 0, idx, 0, col, col, ld, indent});
-  return enter<Dry>(idx + 1, col, ld, w, tind);
+  return enter<Dry>(first_child(idx), col, ld, w, tind);
 }
 
 template <bool Dry> bool Printer::layout(uint32_t root, int64_t col, int64_t tind) {
@@ -1347,7 +1420,7 @@ template <bool Dry> bool Printer::layout(uint32_t root, int64_t col, int64_t tin
         newline(f.col0 + f.w);
       }
       frames_[fi].mode = Frame::PairVal;
-      if (!enter<Dry>(end_of(f.parent + 1), f.col0 + f.w, f.ld, 0, tind))
+      if (!enter<Dry>(end_of(first_child(f.parent)), f.col0 + f.w, f.ld, 0, tind))
         return false;
       continue;
     }
@@ -1355,7 +1428,7 @@ template <bool Dry> bool Printer::layout(uint32_t root, int64_t col, int64_t tin
       frames_.pop_back();
       continue;
     }
-    const Node& p = nodes_[f.parent];
+    const Node p = node(f.parent);
     if (f.next == p.payload) {
       if constexpr (!Dry)
         out_.push_back(p.kind() == NodeKind::List ? ']' : '}');
@@ -1463,8 +1536,7 @@ void Printer::print(TermRef t, int64_t col) {
   if (col < 1)
     col = 1;
   measure(t);
-  const Node& root = nodes_[0];
-  if (root.kind() == NodeKind::Leaf) {
+  if (kind_at(0) == NodeKind::Leaf) {
     write_leaf(0);
     return;
   }

@@ -604,17 +604,18 @@ TEST(CanonicalPrinter, KeepsLengthsBeyondTwentyFourBits) {
   EXPECT_EQ(out.substr(out.size() - 12), ",abcdefghi]]");
 }
 
-// Integers that fit in 32 bits are held in the printer's node, others as text.
-// The expected text is what OTP 25's `~tp` prints.
-TEST(CanonicalPrinter, PrintsIntegersOnBothSidesOfThirtyTwoBits) {
+// Integers in 24 bits are held in a one-word node, in 32 bits in a two-word
+// node, others as text. The expected text is what OTP 25's `~tp` prints.
+TEST(CanonicalPrinter, PrintsIntegersOnBothSidesOfTwentyFourAndThirtyTwoBits) {
   ast::Document doc;
   TermBuilder b{doc};
   const ast::TermRef t =
-      b.tuple({b.integer(2147483647), b.integer(2147483648), b.integer(-2147483647 - 1),
+      b.tuple({b.integer(8388607), b.integer(8388608), b.integer(-8388608), b.integer(-8388609),
+               b.integer(2147483647), b.integer(2147483648), b.integer(-2147483647 - 1),
                b.integer(-2147483649), b.integer(INT64_MAX), b.integer(INT64_MIN), b.integer(0)});
   EXPECT_EQ(test::print(doc, t),
-            "{2147483647,2147483648,-2147483648,-2147483649,9223372036854775807,\n"
-            " -9223372036854775808,0}");
+            "{8388607,8388608,-8388608,-8388609,2147483647,2147483648,-2147483648,\n"
+            " -2147483649,9223372036854775807,-9223372036854775808,0}");
 }
 
 TEST(CanonicalPrinter, PrintsMillionDeepListsWithTails) {
