@@ -618,6 +618,24 @@ TEST(CanonicalPrinter, PrintsIntegersOnBothSidesOfTwentyFourAndThirtyTwoBits) {
             " -2147483649,9223372036854775807,-9223372036854775808,0}");
 }
 
+// An atom whose id does not fit in a one-word node's 24 bits takes two words.
+TEST(CanonicalPrinter, PrintsAtomsWithIdsBeyondTwentyFourBits) {
+  ast::Document doc;
+  TermBuilder b{doc};
+  const uint32_t n = (uint32_t{1} << 24) + 2;
+  std::vector<ast::TermRef> some;
+  for (uint32_t i = 0; i < n; ++i) {
+    const std::string text = "a" + std::to_string(i);
+    const ast::Atom a = doc.atoms.intern(text, static_cast<uint32_t>(text.size()));
+    ASSERT_EQ(a.id, i);
+    if (i < 2 || i + 4 >= n)
+      some.push_back(doc.arena.make<ast::AtomTerm>(Span{}, a)); // (ids this large need a node)
+  }
+  const ast::TermRef t = ast::ListTerm::make(
+      doc.arena, Span{}, some.data(), static_cast<uint32_t>(some.size()), b.atom_node("tail"));
+  EXPECT_EQ(test::print(doc, t), "[a0,a1,a16777214,a16777215,a16777216,a16777217|tail]");
+}
+
 TEST(CanonicalPrinter, PrintsMillionDeepListsWithTails) {
   ast::Document doc;
   TermBuilder b{doc};
