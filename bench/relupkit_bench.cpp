@@ -135,12 +135,16 @@ int rss_only(const std::string& what, const char* path) {
     return 3;
 #endif
   } else {
-    const relupkit::parse::ParseOptions options =
+    relupkit::parse::ParseOptions options =
         what == "parse2" ? two_thread_options() : relupkit::parse::ParseOptions();
+    // As `relupkit fmt` does: the terms own their strings, and the source is
+    // freed before printing.
+    options.own_strings = what == "fmt";
     auto doc = relupkit::parse::parse_document(std::move(*src), options);
     if (!doc.ok())
       return 2;
     if (what == "fmt") {
+      (void)(*doc)->release_source();
       const std::string out = relupkit::print::print_canonical(**doc);
       std::fwrite(out.data(), 1, 0, stdout); // keep `out` alive until here
     }

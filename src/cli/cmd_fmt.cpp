@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
 #include <memory>
 #include <string>
 #include <sys/stat.h>
@@ -101,6 +102,95 @@ private:
   int fd_ = -1;
 };
 
+/// The bytes of the file being formatted, for FmtSink to compare the output
+/// with: the source itself while the document holds it (standard input), or
+/// else read back from the file a piece at a time, once the document has let
+/// its copy go (so that the source and the printer's nodes are not held at
+/// once).
+class Original {
+public:
+  explicit Original(std::string_view held) : held_(held), size_(held.size()) {}
+  Original(const Original&) = delete;
+  Original& operator=(const Original&) = delete;
+  ~Original() {
+    if (fd_ >= 0)
+      ::close(fd_);
+  }
+
+  /// Reads `path` again from now on; it must still be `size` bytes.
+  bool reopen(const std::string& path, size_t size) {
+    held_ = {};
+    size_ = size;
+    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    struct stat st {};
+    if (fd_ < 0 || ::fstat(fd_, &st) != 0) {
+      error_ = fmt::format("cannot read {} again: {}", path, std::strerror(errno));
+      return false;
+    }
+    if (static_cast<size_t>(st.st_size) != size) {
+      error_ = "the file changed while it was being formatted";
+      return false;
+    }
+    return true;
+  }
+  size_t size() const { return size_; }
+
+  /// Whether the bytes at `at` are `piece` (false past the end).
+  bool equals(size_t at, std::string_view piece) {
+    if (at > size_ || piece.size() > size_ - at)
+      return false;
+    if (fd_ < 0)
+      return held_.compare(at, piece.size(), piece) == 0;
+    while (!piece.empty()) {
+      const std::string_view got = read(at, piece.size());
+      if (got.empty() || got != piece.substr(0, got.size()))
+        return false;
+      at += got.size();
+      piece.remove_prefix(got.size());
+    }
+    return true;
+  }
+
+  /// Writes the first `n` bytes to `file`.
+  bool copy_prefix(size_t n, AtomicFile& file) {
+    if (fd_ < 0)
+      return file.write(held_.substr(0, n));
+    for (size_t at = 0; at < n;) {
+      const std::string_view got = read(at, n - at);
+      if (got.empty() || !file.write(got))
+        return false;
+      at += got.size();
+    }
+    return true;
+  }
+  /// Set when the file could not be read back.
+  const std::string& error() const { return error_; }
+
+private:
+  /// Up to `n` bytes at `at` (at most 256 KiB at a time); empty, with
+  /// error() set, on a read error or an end of the file before `size()`.
+  std::string_view read(size_t at, size_t n) {
+    buf_.resize(std::min<size_t>(n, size_t{1} << 18));
+    for (;;) {
+      const ssize_t got = ::pread(fd_, buf_.data(), buf_.size(), static_cast<off_t>(at));
+      if (got < 0 && errno == EINTR)
+        continue;
+      if (got <= 0) {
+        error_ = got < 0 ? fmt::format("cannot read the file again: {}", std::strerror(errno))
+                         : std::string("the file changed while it was being formatted");
+        return {};
+      }
+      return {buf_.data(), static_cast<size_t>(got)};
+    }
+  }
+
+  std::string_view held_;
+  size_t size_ = 0;
+  int fd_ = -1;
+  std::string buf_;
+  std::string error_;
+};
+
 /// Where the canonical output of one file goes, a piece at a time: compared
 /// with the file's own bytes and, for -o, written to a new file; for -i,
 /// written only from the first byte that differs (with the identical bytes
@@ -108,21 +198,22 @@ private:
 class FmtSink : public print::OutputSink {
 public:
   enum class Mode { Check, InPlace, Output };
-  FmtSink(Mode mode, std::string_view original, AtomicFile* file)
+  FmtSink(Mode mode, Original* original, AtomicFile* file)
       : mode_(mode), original_(original), file_(file) {}
 
   bool write(std::string_view piece) override {
     const size_t at = offset_;
     offset_ += piece.size();
     if (same_) {
-      same_ =
-          at + piece.size() <= original_.size() && original_.compare(at, piece.size(), piece) == 0;
+      same_ = original_->equals(at, piece);
+      if (!original_->error().empty())
+        return false;
       if (same_)
         return mode_ != Mode::Output || file_->write(piece);
       if (mode_ == Mode::Check)
         return false; // the answer is known
       if (mode_ == Mode::InPlace)
-        return file_->open(target_) && file_->write(original_.substr(0, at)) && file_->write(piece);
+        return file_->open(target_) && original_->copy_prefix(at, *file_) && file_->write(piece);
     }
     return file_->write(piece);
   }
@@ -131,15 +222,15 @@ public:
   /// After the last piece. For -i, an output that is a proper prefix of the
   /// file (say, a trailing comment dropped) differs only now.
   bool finish() {
-    if (mode_ == Mode::InPlace && same_ && offset_ != original_.size())
-      return file_->open(target_) && file_->write(original_.substr(0, offset_));
+    if (mode_ == Mode::InPlace && same_ && offset_ != original_->size())
+      return file_->open(target_) && original_->copy_prefix(offset_, *file_);
     return true;
   }
-  bool unchanged() const { return same_ && offset_ == original_.size(); }
+  bool unchanged() const { return same_ && offset_ == original_->size(); }
 
 private:
   Mode mode_;
-  std::string_view original_;
+  Original* original_;
   AtomicFile* file_;
   std::string target_;
   size_t offset_ = 0;
@@ -172,26 +263,42 @@ int run_fmt(const FmtOptions& o) {
       status = kBadInput;
       continue;
     }
-    // One copy of the file: the document owns it, and errors are rendered from it.
+    // One copy of the file: the document owns it, and errors are rendered
+    // from it. Once parsed, the terms own all their text and the copy is
+    // freed before printing, unless the output is compared with the input
+    // and the input cannot be read again (standard input).
     auto doc = std::make_unique<ast::Document>();
     doc->source = std::move(*src);
     const std::string name = doc->source.name();
-    const std::string_view original = doc->source.text();
-    auto parsed = parse::parse_into(*doc);
+    const bool streamed = o.check || o.in_place || !o.output.empty();
+    const bool from_stdin = file_name == "-";
+    parse::ParseOptions parse_options;
+    parse_options.own_strings = true;
+    auto parsed = parse::parse_into(*doc, parse_options);
     if (!parsed.ok()) {
       std::fprintf(stderr, "%s\n", parse::format_parse_error(doc->source, parsed.error()).c_str());
       status = kBadInput;
       continue;
     }
+    const size_t source_bytes = doc->source.size();
+    Original original(doc->source.text());
+    if (!(streamed && from_stdin)) {
+      (void)doc->release_source();
+      if (streamed && !original.reopen(file_name, source_bytes)) {
+        std::fprintf(stderr, "%s: error: %s\n", name.c_str(), original.error().c_str());
+        status = kBadInput;
+        continue;
+      }
+    }
     // OTP's layout can be quadratic in the input (deep nesting); refuse a
     // canonical form more than 16 times the input (and over 64 MiB).
     print::PrintOptions popts;
-    popts.max_output_bytes = std::max<size_t>(size_t(64) << 20, 16 * original.size());
+    popts.max_output_bytes = std::max<size_t>(size_t(64) << 20, 16 * source_bytes);
     const auto limit_failure = [&](const Err& e) {
       std::fprintf(stderr, "%s: error: %s\n", name.c_str(), e.message.c_str());
       status = kBadInput;
     };
-    if (o.check || o.in_place || !o.output.empty()) {
+    if (streamed) {
       // Streamed: only a piece of the output is held at a time.
       AtomicFile file;
       FmtSink::Mode mode = FmtSink::Mode::Check;
@@ -213,11 +320,16 @@ int run_fmt(const FmtOptions& o) {
           continue;
         }
       }
-      FmtSink sink(mode, original, &file);
+      FmtSink sink(mode, &original, &file);
       sink.set_target(where);
       auto printed = print::print_canonical_to(sink, *doc, popts);
       if (!printed.ok()) {
         limit_failure(printed.error());
+        continue;
+      }
+      if (!original.error().empty()) {
+        std::fprintf(stderr, "%s: error: %s\n", name.c_str(), original.error().c_str());
+        status = kBadInput;
         continue;
       }
       if (!sink.finish() || !file.error().empty()) {

@@ -1434,7 +1434,7 @@ bool Parser::parse_term() {
       case Tok::String: {
         // Copy escaped text out of the scratch buffer before lexing further.
         const char* text = t.str;
-        if (t.str_copied)
+        if (t.str_copied || opts_.own_strings)
           text = doc_.arena.copy_array(t.str, t.str_bytes);
         // Adjacent string literals concatenate.
         if (peek().kind != Tok::String) {
@@ -1606,8 +1606,10 @@ value:
         return stop(true);
       }
       const uint32_t chars = utf8_chars(q, r);
-      vals_.push_back(doc_.arena.make<ast::StringTerm>(Span{off(p), off(r + 1)}, q,
-                                                       static_cast<uint32_t>(r - q), chars));
+      const auto bytes = static_cast<uint32_t>(r - q);
+      const char* text = opts_.own_strings ? doc_.arena.copy_array(q, bytes) : q;
+      vals_.push_back(
+          doc_.arena.make<ast::StringTerm>(Span{off(p), off(r + 1)}, text, bytes, chars));
       took(r + 1);
       p = next;
       goto after;
@@ -2413,7 +2415,9 @@ Result<std::unique_ptr<ast::Document>> parse_document(SourceBuffer source,
 
 Result<void> parse_into(ast::Document& doc, const ParseOptions& options) {
   Parser parser(doc, options);
-  return parser.run();
+  auto r = parser.run();
+  doc.strings_own_text = r.ok() && options.own_strings;
+  return r;
 }
 
 } // namespace relupkit::parse

@@ -1608,10 +1608,7 @@ bool print_document(std::string& out,
                     Flusher* flusher = nullptr) {
   const size_t limit = options.max_output_bytes;
   if (doc.has_coding_line) {
-    const std::string_view src = doc.source.text();
-    const Span s = doc.coding_line;
-    if (s.begin <= s.end && s.end <= src.size())
-      out.append(src.substr(s.begin, s.end - s.begin));
+    out.append(doc.coding_line_text());
     out.push_back('\n');
   }
   // The output is read back in the encoding epp finds in it. A kept
@@ -1626,7 +1623,7 @@ bool print_document(std::string& out,
       Printer p(doc, options, out);
       p.set_limit(limit);
       p.set_flusher(flusher);
-      p.reserve(limit != 0 ? std::min<size_t>(doc.source.size(), limit) : doc.source.size());
+      p.reserve(limit != 0 ? std::min(doc.source_bytes(), limit) : doc.source_bytes());
       for (ast::TermRef t : doc.terms) {
         p.print(t, 1);
         out.append(".\n");

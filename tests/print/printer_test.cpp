@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <functional>
 #include <string>
 
 #include "print/float_format.h"
@@ -202,6 +203,58 @@ TEST(CanonicalPrinter, PrintsSpecTagIndentExampleWithCodingLine) {
     {resume,[some_long_application_name_server]}]}],
  [{"1.0.0",[],[point_of_no_return]}]}.
 )");
+}
+
+TEST(CanonicalPrinter, PrintsTheSameOnceTheSourceIsReleased) {
+  // Strings without escapes point into the source unless the parse owns
+  // them; only then may the source go. The coding line is kept as a copy.
+  const std::string text = "%% coding: utf-8\n{\"1.1.0\",[\"plain\",\"esc\\n\"],'q a'}.\n"
+                           "\"caf\xc3\xa9\" \"joined\".\n[\"x\"|\"y\"].\n";
+  const std::string expected = "%% coding: utf-8\n{\"1.1.0\",[\"plain\",\"esc\\n\"],'q a'}.\n"
+                               "\"caf\xc3\xa9joined\".\n[\"x\",121].\n"; // ["x"|"y"] is ["x",121]
+  for (const bool threads : {false, true}) {
+    parse::ParseOptions borrowed;
+    auto doc = parse::parse_document(SourceBuffer("t", text), borrowed);
+    ASSERT_TRUE(doc.ok());
+    EXPECT_FALSE((*doc)->release_source()); // strings point into it
+    EXPECT_EQ((*doc)->source.size(), text.size());
+
+    parse::ParseOptions owned;
+    owned.own_strings = true;
+    owned.threads = threads;
+    owned.split_min_bytes = 1;
+    owned.split_at = text.find(',');
+    auto doc2 = parse::parse_document(SourceBuffer("t", text), owned);
+    ASSERT_TRUE(doc2.ok());
+    ast::Document& d = **doc2;
+    const char* begin = d.source.data();
+    const char* end = begin + d.source.size();
+    int strings = 0;
+    std::function<void(ast::TermRef)> walk = [&](ast::TermRef t) {
+      if (const auto* s = t.dyn_cast<ast::StringTerm>()) {
+        ++strings;
+        EXPECT_FALSE(s->utf8 >= begin && s->utf8 < end)
+            << "\"" << s->text() << "\" is in the source";
+      } else if (const auto* tu = t.dyn_cast<ast::TupleTerm>()) {
+        for (uint32_t i = 0; i < tu->size; ++i)
+          walk(tu->elems()[i]);
+      } else if (const auto* l = t.dyn_cast<ast::ListTerm>()) {
+        for (uint32_t i = 0; i < l->size; ++i)
+          walk(l->elems()[i]);
+        if (l->tail)
+          walk(l->tail);
+      }
+    };
+    for (ast::TermRef t : d.terms)
+      walk(t);
+    EXPECT_EQ(strings, 6);
+    EXPECT_TRUE(d.release_source());
+    EXPECT_EQ(d.source.size(), 0u);
+    EXPECT_EQ(d.source.name(), "t");
+    EXPECT_EQ(d.source_bytes(), text.size());
+    EXPECT_EQ(d.coding_line_text(), "%% coding: utf-8");
+    EXPECT_EQ(print::print_canonical(d), expected) << "threads " << threads;
+  }
 }
 
 TEST(CanonicalPrinter, PrintsUnicodeExampleWithPrintableRangeUnicode) {

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <type_traits>
 #include <vector>
@@ -271,6 +272,25 @@ struct Document {
   SourceBuffer source; ///< the bytes the spans point into (owned)
   Arena arena;
   AtomTable atoms;
+  /// Set by the parser when every string's characters are in `arena`
+  /// (parse::ParseOptions::own_strings), so nothing in the terms points into
+  /// `source`.
+  bool strings_own_text = false;
+
+  /// Frees the source's bytes (keeping its name) once the terms no longer
+  /// point into them: only when strings_own_text is set, and then the coding
+  /// line is kept as a copy. Spans and comments stay offsets into text the
+  /// document no longer holds. Returns whether the bytes were freed.
+  bool release_source();
+  /// The text of the encoding comment line (empty without one), whether the
+  /// source is still held or not.
+  std::string_view coding_line_text() const;
+  /// The size of the source read, whether it is still held or not.
+  size_t source_bytes() const { return source.size() != 0 ? source.size() : released_bytes_; }
+
+private:
+  std::string kept_coding_line_;
+  size_t released_bytes_ = 0;
 };
 
 } // namespace relupkit::ast

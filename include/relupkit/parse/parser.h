@@ -45,6 +45,11 @@ struct ParseOptions {
   /// instead of near the middle. Used only when `threads` is set and the input
   /// is at least `split_min_bytes`.
   size_t split_at = 0;
+  /// Copy the characters of every string into the document's arena. By
+  /// default a string without escapes points into the source; with this set
+  /// nothing in the terms does, and ast::Document::release_source() can free
+  /// the source once the parse is done (`relupkit fmt` does, before printing).
+  bool own_strings = false;
   /// When set, receives how the parse went.
   ParseStats* stats = nullptr;
 };

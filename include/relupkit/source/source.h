@@ -29,6 +29,11 @@ public:
   size_t size() const { return size_; }
   std::string_view text() const { return {data_.get(), size_}; }
   const std::string& name() const { return name_; }
+  /// Frees the bytes; the name stays, and the buffer is then empty.
+  void release() {
+    data_.reset();
+    size_ = 0;
+  }
 
 private:
   std::string name_;
