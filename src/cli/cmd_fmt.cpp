@@ -237,6 +237,22 @@ private:
   bool same_ = true;
 };
 
+/// Files at least this large print to standard output in pieces (twice).
+constexpr size_t kStdoutInPiecesBytes = size_t{1} << 20;
+
+/// Standard output as an OutputSink; or, with `write` false, a sink that
+/// takes every piece and keeps none (a print made only for its limit check).
+class StdoutSink : public print::OutputSink {
+public:
+  explicit StdoutSink(bool write) : write_(write) {}
+  bool write(std::string_view piece) override {
+    return !write_ || std::fwrite(piece.data(), 1, piece.size(), stdout) == piece.size();
+  }
+
+private:
+  bool write_;
+};
+
 int run_fmt(const FmtOptions& o) {
   if (o.style != "canonical") {
     std::fprintf(stderr, "relupkit fmt: --style %s is not available yet (only canonical)\n",
@@ -351,14 +367,29 @@ int run_fmt(const FmtOptions& o) {
       }
       continue;
     }
-    // To standard output: held whole, so that nothing is written on an error.
-    auto printed = print::try_print_canonical(*doc, popts);
-    if (!printed.ok()) {
-      limit_failure(printed.error());
+    // To standard output, where nothing may be written on an error (the
+    // layout limit is the one left) and nothing written can be taken back. A
+    // small file's print is held whole, then written. A large one is printed
+    // twice, first only to see that it stays within the limit, then to
+    // standard output in pieces: neither its text nor the source is then held.
+    if (source_bytes < kStdoutInPiecesBytes) {
+      auto printed = print::try_print_canonical(*doc, popts);
+      if (!printed.ok()) {
+        limit_failure(printed.error());
+        continue;
+      }
+      const std::string& out = *printed;
+      std::fwrite(out.data(), 1, out.size(), stdout);
       continue;
     }
-    const std::string& out = *printed;
-    std::fwrite(out.data(), 1, out.size(), stdout);
+    StdoutSink count_only(/*write=*/false);
+    auto measured = print::print_canonical_to(count_only, *doc, popts);
+    if (!measured.ok()) {
+      limit_failure(measured.error());
+      continue;
+    }
+    StdoutSink out(/*write=*/true);
+    (void)print::print_canonical_to(out, *doc, popts); // the same print: within the limit
   }
   std::fflush(stdout);
   return status;

@@ -89,6 +89,12 @@ out=$("$RK" fmt deep.erl 2>deep.err); rc=$?
 check "a quadratic layout exits 2" test $rc -eq 2
 check "a quadratic layout prints nothing" test -z "$out"
 check "a quadratic layout is explained" grep -q '^deep.erl: error: the canonical layout would exceed' deep.err
+# A small file (printed whole to standard output) with a layout over 64 MiB.
+{ for ((i = 0; i < 20000; i++)); do printf '{a,'; done; printf '1'
+  for ((i = 0; i < 20000; i++)); do printf '}'; done; printf '.\n'; } > deep_small.erl
+out=$("$RK" fmt deep_small.erl 2>deep_small.err); rc=$?
+check "a small file's quadratic layout exits 2 and prints nothing" test $rc -eq 2 -a -z "$out"
+check "a small file's quadratic layout is explained" grep -q '^deep_small.erl: error: the canonical layout would exceed' deep_small.err
 
 "$RK" fmt --check deep.erl 2>/dev/null; rc=$?
 check "--check on a quadratic layout exits 2" test $rc -eq 2
