@@ -75,6 +75,14 @@ inline Result<std::unique_ptr<ast::Document>> parse_hand_tokens(std::string_view
   return parse::parse_document(make_source(text), o);
 }
 
+/// Parses `text` with every string's characters in the arena
+/// (ParseOptions::own_strings), so that the source can be released.
+inline Result<std::unique_ptr<ast::Document>> parse_hand_owned(std::string_view text) {
+  parse::ParseOptions o;
+  o.own_strings = true;
+  return parse::parse_document(make_source(text), o);
+}
+
 /// Parses `text` on one thread.
 inline Result<std::unique_ptr<ast::Document>> parse_hand_one_thread(std::string_view text) {
   parse::ParseOptions o;
