@@ -25,6 +25,12 @@ expected='%% coding: utf-8
  [{"1.0.0",[],[point_of_no_return]}],
  [{"1.0.0",[],[point_of_no_return]}]}.'
 
+# The coding line epp reads may be the second, after an Emacs mode line: it
+# is kept, as the first line; the mode line is a comment, and goes.
+printf '%%%% -*- mode: erlang -*-\n%%%% coding: utf-8\n{a}.\n' > line2.config
+out=$("$RK" fmt line2.config); rc=$?
+check "a coding line on the second line is kept, first" test "$out" = $'%% coding: utf-8\n{a}.' -a $rc -eq 0
+
 out=$("$RK" fmt messy.relup); rc=$?
 check "fmt prints canonical text" test "$out" = "$expected"
 check "fmt exits 0" test $rc -eq 0
