@@ -297,8 +297,9 @@ int run_fmt(const FmtOptions& o) {
       continue;
     }
     const size_t source_bytes = doc->source.size();
-    Original original(doc->source.text());
-    if (!(streamed && from_stdin)) {
+    const bool keep_source = streamed && from_stdin;
+    Original original(keep_source ? doc->source.text() : std::string_view());
+    if (!keep_source) {
       (void)doc->release_source();
       if (streamed && !original.reopen(file_name, source_bytes)) {
         std::fprintf(stderr, "%s: error: %s\n", name.c_str(), original.error().c_str());
