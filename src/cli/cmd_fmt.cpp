@@ -272,11 +272,16 @@ int run_fmt(const FmtOptions& o) {
     return kBadInput;
   }
   int status = kOk;
+  // One `FILE: error: MESSAGE` line; the run ends with the bad-input status.
+  const auto fail = [&status](const std::string& file, const std::string& message) {
+    std::fprintf(stderr, "%s: error: %s\n", file.c_str(), message.c_str());
+    status = kBadInput;
+  };
+  const bool streamed = o.check || o.in_place || !o.output.empty();
   for (const std::string& file_name : o.files) {
     auto src = SourceBuffer::read_file(file_name);
     if (!src.ok()) {
-      std::fprintf(stderr, "%s: error: %s\n", file_name.c_str(), src.error().message.c_str());
-      status = kBadInput;
+      fail(file_name, src.error().message);
       continue;
     }
     // One copy of the file: the document owns it, and errors are rendered
@@ -286,8 +291,6 @@ int run_fmt(const FmtOptions& o) {
     auto doc = std::make_unique<ast::Document>();
     doc->source = std::move(*src);
     const std::string name = doc->source.name();
-    const bool streamed = o.check || o.in_place || !o.output.empty();
-    const bool from_stdin = file_name == "-";
     parse::ParseOptions parse_options;
     parse_options.own_strings = true;
     auto parsed = parse::parse_into(*doc, parse_options);
@@ -297,13 +300,12 @@ int run_fmt(const FmtOptions& o) {
       continue;
     }
     const size_t source_bytes = doc->source.size();
-    const bool keep_source = streamed && from_stdin;
+    const bool keep_source = streamed && file_name == "-";
     Original original(keep_source ? doc->source.text() : std::string_view());
     if (!keep_source) {
       (void)doc->release_source();
       if (streamed && !original.reopen(file_name, source_bytes)) {
-        std::fprintf(stderr, "%s: error: %s\n", name.c_str(), original.error().c_str());
-        status = kBadInput;
+        fail(name, original.error());
         continue;
       }
     }
@@ -311,10 +313,6 @@ int run_fmt(const FmtOptions& o) {
     // canonical form more than 16 times the input (and over 64 MiB).
     print::PrintOptions popts;
     popts.max_output_bytes = std::max<size_t>(size_t(64) << 20, 16 * source_bytes);
-    const auto limit_failure = [&](const Err& e) {
-      std::fprintf(stderr, "%s: error: %s\n", name.c_str(), e.message.c_str());
-      status = kBadInput;
-    };
     if (streamed) {
       // Streamed: only a piece of the output is held at a time.
       AtomicFile file;
@@ -332,8 +330,7 @@ int run_fmt(const FmtOptions& o) {
         mode = FmtSink::Mode::Output;
         where = o.output;
         if (!file.open(o.output)) {
-          std::fprintf(stderr, "%s: error: %s\n", o.output.c_str(), file.error().c_str());
-          status = kBadInput;
+          fail(o.output, file.error());
           continue;
         }
       }
@@ -341,17 +338,15 @@ int run_fmt(const FmtOptions& o) {
       sink.set_target(where);
       auto printed = print::print_canonical_to(sink, *doc, popts);
       if (!printed.ok()) {
-        limit_failure(printed.error());
+        fail(name, printed.error().message);
         continue;
       }
       if (!original.error().empty()) {
-        std::fprintf(stderr, "%s: error: %s\n", name.c_str(), original.error().c_str());
-        status = kBadInput;
+        fail(name, original.error());
         continue;
       }
       if (!sink.finish() || !file.error().empty()) {
-        std::fprintf(stderr, "%s: error: %s\n", where.c_str(), file.error().c_str());
-        status = kBadInput;
+        fail(where, file.error());
         continue;
       }
       if (o.check) {
@@ -362,10 +357,8 @@ int run_fmt(const FmtOptions& o) {
         }
         continue;
       }
-      if (file.is_open() && !file.commit()) {
-        std::fprintf(stderr, "%s: error: %s\n", where.c_str(), file.error().c_str());
-        status = kBadInput;
-      }
+      if (file.is_open() && !file.commit())
+        fail(where, file.error());
       continue;
     }
     // To standard output, where nothing may be written on an error (the
@@ -376,7 +369,7 @@ int run_fmt(const FmtOptions& o) {
     if (source_bytes < kStdoutInPiecesBytes) {
       auto printed = print::try_print_canonical(*doc, popts);
       if (!printed.ok()) {
-        limit_failure(printed.error());
+        fail(name, printed.error().message);
         continue;
       }
       const std::string& out = *printed;
@@ -386,7 +379,7 @@ int run_fmt(const FmtOptions& o) {
     StdoutSink count_only(/*write=*/false);
     auto measured = print::print_canonical_to(count_only, *doc, popts);
     if (!measured.ok()) {
-      limit_failure(measured.error());
+      fail(name, measured.error().message);
       continue;
     }
     StdoutSink out(/*write=*/true);

@@ -263,7 +263,8 @@ struct Node {
   }
   NodeKind kind() const { return kind_of(head); }
   LeafKind leaf() const { return leaf_of(head); }
-  bool improper() const { return (head & 0x80) != 0; }
+  static constexpr uint32_t kImproper = 0x80;
+  bool improper() const { return (head & kImproper) != 0; }
   uint32_t short_len() const { return head >> 8; }
   /// ShortAtom: the atom id.
   uint32_t short_atom() const { return head >> 8; }
@@ -690,8 +691,8 @@ void Printer::measure(TermRef root) {
           continue;
         }
         if (c.kind == Cell::Tail)
-          nodes_[f.node] |= 0x80; // improper
-        next = c.t;               // null at the end
+          nodes_[f.node] |= Node::kImproper;
+        next = c.t; // null at the end
         break;
       }
       case MFrame::Map:
@@ -729,10 +730,7 @@ void Printer::measure(TermRef root) {
         break;
     }
     set_len(done.node, len);
-    if (!mframes_.empty()) {
-      mframes_.back().sum += len;
-      mframes_.back().count += 1;
-    }
+    counted(len);
   }
   // Containers close after their children: big_len() wants node order.
   std::sort(big_lens_.begin(), big_lens_.end());
