@@ -8,21 +8,27 @@ namespace relupkit::ast {
 AtomTable::AtomTable() {
   slots_.assign(1024, 0);
   mask_ = slots_.size() - 1;
-  recs_.reserve(256);
 }
 
 void AtomTable::add_rec(std::string_view utf8, uint32_t chars) {
-  const size_t text_bytes = utf8.size() + 1 < 8 ? 8 : utf8.size() + 1;
-  auto* rec = static_cast<Rec*>(pool_.allocate(offsetof(Rec, text) + text_bytes, alignof(Rec)));
-  rec->size = static_cast<uint32_t>(utf8.size());
-  rec->chars = chars;
-  std::memset(rec->text, 0, text_bytes);
-  std::memcpy(rec->text, utf8.data(), utf8.size());
-  recs_.push_back(rec);
+  if ((size_ & (kBlock - 1)) == 0)
+    blocks_.push_back(static_cast<Rec*>(pool_.allocate(sizeof(Rec) * kBlock, alignof(Rec))));
+  Rec& rec = blocks_.back()[size_ & (kBlock - 1)];
+  rec.size = static_cast<uint32_t>(utf8.size());
+  rec.chars = chars;
+  if (utf8.size() <= kInline) {
+    std::memset(rec.inline_text, 0, kInline);
+    std::memcpy(rec.inline_text, utf8.data(), utf8.size());
+  } else {
+    char* text = static_cast<char*>(pool_.allocate(utf8.size(), 1));
+    std::memcpy(text, utf8.data(), utf8.size());
+    rec.pooled = text;
+  }
+  ++size_;
 }
 
 Atom AtomTable::insert(std::string_view utf8, uint32_t chars, uint64_t h, uint64_t slot) {
-  const auto id = static_cast<uint32_t>(recs_.size());
+  const auto id = static_cast<uint32_t>(size_);
   add_rec(utf8, chars);
   if (id + 1 > kIdMask) {
     // The ids no longer fit a 4-byte slot: go wide, with every atom this one included.
@@ -32,7 +38,7 @@ Atom AtomTable::insert(std::string_view utf8, uint32_t chars, uint64_t h, uint64
     return Atom{id};
   }
   slots_[slot] = compact_slot(h, id);
-  if (recs_.size() * 2 > slots_.size())
+  if (size_ * 2 > slots_.size())
     rehash(slots_.size() * 2);
   return Atom{id};
 }
@@ -45,16 +51,15 @@ Atom AtomTable::intern_wide(std::string_view utf8, uint32_t chars, uint64_t h) {
     if (slot == 0)
       break;
     if (static_cast<uint32_t>(slot >> 32) == tag) {
-      const auto id1 = static_cast<uint32_t>(slot);
-      const Rec* rec = recs_[id1 - 1];
-      if (rec->size == utf8.size() && equal(rec->text, utf8.data(), utf8.size()))
-        return Atom{id1 - 1};
+      const auto id = static_cast<uint32_t>(slot) - 1;
+      if (rec(id).matches(utf8))
+        return Atom{id};
     }
   }
-  const auto id = static_cast<uint32_t>(recs_.size());
+  const auto id = static_cast<uint32_t>(size_);
   add_rec(utf8, chars);
   wide_slots_[i] = wide_slot(h, id);
-  if (recs_.size() * 2 > wide_slots_.size())
+  if (size_ * 2 > wide_slots_.size())
     rehash(wide_slots_.size() * 2);
   return Atom{id};
 }
@@ -66,8 +71,9 @@ void AtomTable::rehash(size_t slots) {
     wide_slots_.assign(slots, 0);
   else
     slots_.assign(slots, 0);
-  for (uint32_t id = 0; id < recs_.size(); ++id) {
-    const uint64_t h = hash(recs_[id]->text, recs_[id]->size);
+  for (uint32_t id = 0; id < size_; ++id) {
+    const std::string_view text = rec(id).text();
+    const uint64_t h = hash(text.data(), text.size());
     uint64_t i = h & mask_;
     if (wide_) {
       while (wide_slots_[i] != 0)

@@ -427,6 +427,81 @@ TEST(AtomTable, GoesWidePastTheCompactIdLimitAndFindsEveryAtomAgain) {
   EXPECT_EQ(table.chars(ast::Atom{kAtoms + 1}), 4u);
 }
 
+// An atom's text is kept in its record up to 24 bytes and in the pool beyond:
+// texts of every length from 0 to 255 bytes on both sides of that limit (and
+// texts that differ only in their last byte, or in a byte the 8-byte compare
+// reads twice) are told apart and found again, and a text() view taken early
+// stays valid while the table grows by 100,000 atoms.
+TEST(AtomTable, KeepsTextsOfEveryLengthAndItsViewsStayValid) {
+  ast::AtomTable table;
+  std::vector<std::string> texts;
+  for (size_t n = 0; n <= 255; ++n) {
+    std::string t(n, 'a');
+    for (size_t i = 0; i < n; ++i)
+      t[i] = static_cast<char>('a' + (i * 7 + n) % 26);
+    texts.push_back(t);
+    if (n > 0) {
+      std::string last = t;
+      last.back() = '_';
+      texts.push_back(last);
+    }
+    if (n > 9) {
+      std::string middle = t;
+      middle[n - 9] = '@'; // in the word before the overlapping last one
+      texts.push_back(middle);
+    }
+  }
+  for (size_t i = 0; i < texts.size(); ++i)
+    ASSERT_EQ(table.intern(texts[i]).id, i) << texts[i].size();
+  const std::string_view early = table.text(ast::Atom{200});
+  const std::string expected_early = texts[200];
+  for (uint32_t i = 0; i < 100000; ++i)
+    table.intern("grow_" + std::to_string(i));
+  EXPECT_EQ(early, expected_early);
+  for (size_t i = 0; i < texts.size(); ++i) {
+    ASSERT_EQ(table.intern(texts[i]).id, i) << texts[i];
+    ASSERT_EQ(table.text(ast::Atom{static_cast<uint32_t>(i)}), texts[i]);
+  }
+}
+
+// Texts whose hashes agree in the bits the table looks at (the slot in a new
+// table of 1,024 slots and the 12-bit tag kept in it) are compared byte for
+// byte: two such texts of the same length, different in one byte (the first,
+// the last, or one in the word before the last), are two atoms. The pairs are
+// searched for with AtomTable::hash, varying four other bytes.
+TEST(AtomTable, TellsApartTextsWhoseHashesCollide) {
+  const auto probe_bits = [](uint64_t h) { return (h >> 52) << 10 | (h & 1023); };
+  const char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789_@ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  int pairs = 0;
+  for (size_t n : {5u, 8u, 9u, 16u, 17u, 24u, 25u, 33u, 255u}) {
+    for (size_t differ : {size_t{0}, n - 1, n > 9 ? n - 9 : size_t{1}}) {
+      std::string a(n, 'q'), b;
+      a[differ] = 'x';
+      std::vector<size_t> vary; // four bytes other than `differ`
+      for (size_t j = 0; vary.size() < 4; ++j)
+        if (j != differ)
+          vary.push_back(j);
+      bool found = false;
+      for (uint32_t k = 0; k < 64u * 64 * 64 * 64 && !found; ++k) {
+        for (size_t j = 0; j < 4; ++j)
+          a[vary[j]] = alphabet[(k >> (6 * j)) & 63];
+        b = a;
+        b[differ] = 'y';
+        found = probe_bits(ast::AtomTable::hash(a.data(), n)) ==
+                probe_bits(ast::AtomTable::hash(b.data(), n));
+      }
+      ASSERT_TRUE(found) << n << " " << differ;
+      ast::AtomTable table;
+      ASSERT_EQ(table.intern(a).id, 0u);
+      ASSERT_EQ(table.intern(b).id, 1u) << "length " << n << ", differing at " << differ;
+      ASSERT_EQ(table.intern(a).id, 0u);
+      ASSERT_EQ(table.text(ast::Atom{1}), b);
+      ++pairs;
+    }
+  }
+  EXPECT_EQ(pairs, 27);
+}
+
 // Many atoms nested at several depths (tuple elements, list elements and
 // tails, map keys and values): each reference ends up in its container with
 // its own text and span.

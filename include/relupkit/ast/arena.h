@@ -52,8 +52,8 @@ public:
     void* p =
         allocate(sizeof(T) + sizeof(R) * n, alignof(T) > alignof(R) ? alignof(T) : alignof(R));
     T* node = new (p) T(std::forward<Args>(args)...);
-    if (n != 0)
-      std::memcpy(static_cast<char*>(p) + sizeof(T), src, sizeof(R) * n);
+    copy_small(static_cast<char*>(p) + sizeof(T), reinterpret_cast<const char*>(src),
+               sizeof(R) * n);
     return node;
   }
 
@@ -112,6 +112,24 @@ public:
   size_t reserved_bytes() const { return reserved_; }
 
 private:
+  /// memcpy of `bytes` bytes, inlined: a node's children are mostly a few
+  /// references, and a call to memcpy per container cost about a tenth of a
+  /// large parse (the bench relup has 650,000 containers).
+  static void copy_small(char* dst, const char* src, size_t bytes) {
+    if (bytes >= 16) {
+      size_t i = 0;
+      for (; i + 16 <= bytes; i += 16)
+        std::memcpy(dst + i, src + i, 16);
+      if (i != bytes)
+        std::memcpy(dst + bytes - 16, src + bytes - 16, 16);
+    } else if (bytes >= 8) {
+      std::memcpy(dst, src, 8);
+      std::memcpy(dst + bytes - 8, src + bytes - 8, 8);
+    } else if (bytes != 0) {
+      std::memcpy(dst, src, bytes);
+    }
+  }
+
   struct Free {
     size_t mapped = 0; ///< a mapping of this many bytes (munmap), or 0 (free)
     void operator()(char* p) const;

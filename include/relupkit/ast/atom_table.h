@@ -34,20 +34,19 @@ public:
       if (slot == 0)
         return insert(utf8, chars, h, i);
       if (slot >> kIdBits == tag) {
-        const uint32_t id1 = slot & kIdMask;
-        const Rec* rec = recs_[id1 - 1];
-        if (rec->size == utf8.size() && equal(rec->text, utf8.data(), utf8.size()))
-          return Atom{id1 - 1};
+        const uint32_t id = (slot & kIdMask) - 1;
+        if (rec(id).matches(utf8))
+          return Atom{id};
       }
     }
   }
   /// The atom with ASCII text `text`.
   Atom intern(std::string_view text) { return intern(text, static_cast<uint32_t>(text.size())); }
 
-  std::string_view text(Atom a) const { return {recs_[a.id]->text, recs_[a.id]->size}; }
+  std::string_view text(Atom a) const { return rec(a.id).text(); }
   /// Length in characters (code points).
-  uint32_t chars(Atom a) const { return recs_[a.id]->chars; }
-  size_t size() const { return recs_.size(); }
+  uint32_t chars(Atom a) const { return rec(a.id).chars; }
+  size_t size() const { return size_; }
 
   /// Frees the lookup index (4 to 16 bytes per atom) of a table that is done
   /// growing: text(), chars() and size() go on working, intern() may no
@@ -78,12 +77,30 @@ public:
   }
 
 private:
-  /// An atom's record in the pool: its size, length and text together.
-  struct Rec {
+  /// An atom's record: its size, length and text, in one 32-byte line
+  /// fragment when the text is at most kInline bytes (every atom of a usual
+  /// relup or appup), so that a lookup reads the slot and the record and
+  /// nothing else. Longer texts live in the pool. Records sit in blocks of
+  /// kBlock that never move, so a text() view stays valid as the table grows.
+  static constexpr size_t kInline = 24;
+  struct alignas(32) Rec {
     uint32_t size;
     uint32_t chars;
-    char text[8]; ///< `size` bytes (at least 8 allocated), NUL-terminated
+    union {
+      char inline_text[kInline]; ///< when size <= kInline (zero-padded)
+      const char* pooled;        ///< else: `size` bytes in pool_
+    };
+    const char* data() const { return size <= kInline ? inline_text : pooled; }
+    std::string_view text() const { return {data(), size}; }
+    bool matches(std::string_view t) const {
+      return size == t.size() && equal(data(), t.data(), t.size());
+    }
   };
+  static_assert(sizeof(Rec) == 32);
+  static constexpr int kBlockBits = 12;
+  static constexpr size_t kBlock = size_t{1} << kBlockBits;
+  const Rec& rec(uint32_t id) const { return blocks_[id >> kBlockBits][id & (kBlock - 1)]; }
+
   // The index: open addressing, at most half full. A slot is 4 bytes while
   // there are fewer than 2^20 atoms, so that the probed slots of a large table
   // stay in cache (the slot array of the bench relup's 50,000 atoms is 512 KiB,
@@ -113,19 +130,20 @@ private:
     const __uint128_t r = static_cast<__uint128_t>(a) * b;
     return static_cast<uint64_t>(r) ^ static_cast<uint64_t>(r >> 64);
   }
+  /// Whether the `n` bytes at `a` and `b` are equal; the last word is read
+  /// overlapping the one before it (never past `n` bytes).
   static bool equal(const char* a, const char* b, size_t n) {
-    while (n >= 8) {
-      if (load64(a) != load64(b))
-        return false;
-      a += 8;
-      b += 8;
-      n -= 8;
+    if (n >= 8) {
+      for (size_t i = 0; i + 8 < n; i += 8)
+        if (load64(a + i) != load64(b + i))
+          return false;
+      return load64(a + n - 8) == load64(b + n - 8);
     }
-    while (n > 0) {
-      if (*a++ != *b++)
+    if (n >= 4)
+      return load32(a) == load32(b) && load32(a + n - 4) == load32(b + n - 4);
+    for (size_t i = 0; i < n; ++i)
+      if (a[i] != b[i])
         return false;
-      --n;
-    }
     return true;
   }
   Atom insert(std::string_view utf8, uint32_t chars, uint64_t h, uint64_t slot);
@@ -133,8 +151,9 @@ private:
   void add_rec(std::string_view utf8, uint32_t chars);
   void rehash(size_t slots);
 
-  Arena pool_;
-  std::vector<const Rec*> recs_;     ///< by atom id
+  Arena pool_;                       ///< texts longer than kInline, and the blocks
+  std::vector<Rec*> blocks_;         ///< records by atom id, kBlock to a block
+  size_t size_ = 0;                  ///< atoms interned
   std::vector<uint32_t> slots_;      ///< the index while not wide_
   std::vector<uint64_t> wide_slots_; ///< the index once wide_
   uint64_t mask_ = 0;
