@@ -31,8 +31,10 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <new>
 #include <system_error>
 #include <thread>
@@ -491,12 +493,32 @@ struct Part {
   size_t terms = 0;
   size_t comments = 0;
   uint64_t bits_used = 0;
-  /// Set by the first thread once it has read past the comma without pausing
-  /// there: what this part holds will not be joined.
+  /// Set when what this part holds will not be joined (the first thread read
+  /// past the comma without pausing there, or the join failed): the second
+  /// thread stops reading, or stops waiting.
   std::atomic<bool> cancel{false};
+  /// Every container, fun and atom node it made, in order: the nodes whose
+  /// atoms the join renames (rename_atoms()), without walking the terms.
+  Stack<const Term*> made;
+
+  // The join hands the second thread half of the renaming. Under `mutex`:
+  bool read = false;    ///< the second thread is done reading (and waits)
+  bool go = false;      ///< `map` is ready: rename made[share_from...]
+  bool renamed = false; ///< the second thread's share is renamed
+  const std::vector<ast::Atom>* map = nullptr;
+  size_t share_from = 0;
+  std::mutex mutex;
+  std::condition_variable cv;
+
+  /// The second thread, once it is done reading: says so, then renames its
+  /// share when the first thread hands it one, or returns when cancelled.
+  void help();
 };
 
-/// The second thread and what it reads; joined when destroyed.
+void rename_atoms(const Term* const* made, size_t n, const std::vector<ast::Atom>& map);
+
+/// The second thread and what it reads; joined when destroyed (cancelled
+/// first, if it still waits).
 struct Split {
   Part part;
   std::thread thread;
@@ -504,8 +526,14 @@ struct Split {
   Split(const Split&) = delete;
   Split& operator=(const Split&) = delete;
   ~Split() {
-    if (thread.joinable())
-      thread.join();
+    if (!thread.joinable())
+      return;
+    {
+      const std::lock_guard<std::mutex> lock(part.mutex);
+      part.cancel.store(true, std::memory_order_relaxed);
+    }
+    part.cv.notify_all();
+    thread.join();
   }
 };
 
@@ -529,7 +557,6 @@ private:
   void start_part();
   const char* split_point() const;
   bool join_part();
-  ast::TermRef remap_atoms(ast::TermRef r, const std::vector<ast::Atom>& map);
 
   // Lexer.
   void lex(Token& t);
@@ -615,8 +642,21 @@ private:
   /// Pushes a reference to the atom with source text [text, text + bytes).
   __attribute__((always_inline)) void
   push_atom(const char* text, uint32_t bytes, uint32_t chars, Span sp) {
-    vals_.push_back(
-        ast::make_atom(doc_.arena, doc_.atoms.intern(std::string_view(text, bytes), chars), sp));
+    vals_.push_back(atom_ref(doc_.atoms.intern(std::string_view(text, bytes), chars), sp));
+  }
+  /// A reference to atom `a` written at `sp` (ast::make_atom()).
+  ast::TermRef atom_ref(ast::Atom a, Span sp) {
+    if (ast::TermRef::fits_immediate(a, sp))
+      return ast::TermRef::immediate(a, sp);
+    return atom_node(a, sp);
+  }
+  ast::TermRef atom_node(ast::Atom a, Span sp);
+  /// Notes a node the second thread made (Part::made). Values inside a binary
+  /// are not noted: the arena may give their room back, and a part whose
+  /// binaries hold containers has an error and is not joined.
+  void made(const Term* node) {
+    if (made_ != nullptr && open_bins_ == 0)
+      made_->push_back(node);
   }
 
   /// A syntax error at byte `at`, its span kept inside the input.
@@ -686,7 +726,7 @@ private:
   bool paused_ = false;                       // the comma at pause_at_ was just read
   const std::atomic<bool>* cancel_ = nullptr; // second thread: Part::cancel
   std::vector<Part::Close> outer_closes_;     // second thread: see Part::closes
-  std::vector<Term*> remap_stack_;            // containers remap_atoms() has yet to walk
+  Stack<const Term*>* made_ = nullptr;        // second thread: Part::made
   std::unique_ptr<Split> split_;              // last: joined before the rest goes
 };
 
@@ -1414,7 +1454,7 @@ bool Parser::parse_term() {
     const Span sp{t.begin, t.end};
     switch (t.kind) {
       case Tok::Atom:
-        vals_.push_back(ast::make_atom(doc_.arena, atom_of(t), sp));
+        vals_.push_back(atom_ref(atom_of(t), sp));
         return true;
       case Tok::Integer:
         if (t.big)
@@ -1719,8 +1759,10 @@ bool Parser::parse_fun(const Token& fun_tok) {
     vals_.push_back(ast::TupleTerm::make(doc_.arena, Span{fun_tok.begin, a.end}, nullptr, 0));
     return true;
   }
-  vals_.push_back(doc_.arena.make<ast::FunTerm>(Span{fun_tok.begin, a.end}, atom_of(m), atom_of(f),
-                                                static_cast<uint32_t>(a.ival)));
+  const ast::FunTerm* fun = doc_.arena.make<ast::FunTerm>(
+      Span{fun_tok.begin, a.end}, atom_of(m), atom_of(f), static_cast<uint32_t>(a.ival));
+  made(fun);
+  vals_.push_back(fun);
   return true;
 }
 
@@ -1762,9 +1804,17 @@ bool Parser::close_container(uint32_t end) {
     default:
       return fail(fr.begin, "internal error: bad frame");
   }
+  if (fr.kind != FrameKind::Binary)
+    made(node.node());
   vals_.shrink_to(fr.base);
   vals_.push_back(node);
   return true;
+}
+
+ast::TermRef Parser::atom_node(ast::Atom a, Span sp) {
+  const ast::AtomTerm* node = doc_.arena.make<ast::AtomTerm>(sp, a);
+  made(node);
+  return node;
 }
 
 // bit_size ::= integer | char | 'all' | '(' [ '-' | '+' ] bit_size ')'
@@ -2262,6 +2312,7 @@ void Parser::start_part() {
       } catch (...) {
         part->joinable = false; // (out of memory) this thread reads on by itself
       }
+      part->help();
     });
   } catch (const std::system_error&) {
     return; // no thread to be had: read on one
@@ -2282,6 +2333,7 @@ void Parser::run_part(Part& part) {
   const uint64_t budget = detail::binary_budget_bits(static_cast<size_t>(end_ - base_));
   bin_budget_ = budget;
   cancel_ = &part.cancel;
+  made_ = &part.made;
   frames_.push_back(Frame{FrameKind::Outer, false, part.start, 0, 0});
   bool want_value = true;
   if (!read_to_close(want_value) || failed_ || deferred_) // (the Outer frame goes at the dot)
@@ -2302,33 +2354,57 @@ void Parser::run_part(Part& part) {
 bool Parser::join_part() {
   pause_at_ = nullptr;
   const std::unique_ptr<Split> split = std::move(split_);
-  split->thread.join();
   Part& part = split->part;
+  {
+    std::unique_lock<std::mutex> lock(part.mutex);
+    part.cv.wait(lock, [&part] { return part.read; });
+  }
   // What the other read fits only if it closes exactly the tuples and lists
-  // open here, and this term holds no error yet.
+  // open here, and this term holds no error yet. (Tables that together hold
+  // 2^20 atoms or more are not joined either: renamed ids might no longer fit
+  // in a reference, which the renaming does not allow for.)
   if (!part.joinable || failed_ || deferred_ || has_la_ || part.closes.size() != frames_.size() ||
-      part.bits_used > bin_budget_)
+      part.bits_used > bin_budget_ ||
+      doc_.atoms.size() + part.doc.atoms.size() >= ast::TermRef::kImmediateAtomIds)
     return false;
   for (size_t i = 0; i < part.closes.size(); ++i) {
     const FrameKind k = frames_.data()[frames_.size() - 1 - i].kind;
     if (k != (part.closes[i].brace ? FrameKind::Tuple : FrameKind::List))
       return false;
   }
+  // The other's atoms, interned here in the order it met them.
   std::vector<ast::Atom> map(part.doc.atoms.size());
   for (uint32_t id = 0; id < map.size(); ++id) {
     const ast::Atom a{id};
     map[id] = doc_.atoms.intern(part.doc.atoms.text(a), part.doc.atoms.chars(a));
   }
+  // Its nodes renamed, half here and half there, then its loose references.
+  const size_t half = part.made.size() / 2;
+  {
+    const std::lock_guard<std::mutex> lock(part.mutex);
+    part.map = &map;
+    part.share_from = half;
+    part.go = true;
+  }
+  part.cv.notify_all();
+  rename_atoms(part.made.data(), half, map);
+  const auto rename = [&map](ast::TermRef r) {
+    return r.is_immediate() ? ast::TermRef::immediate(map[r.atom().id], r.span()) : r;
+  };
   size_t from = 0;
   for (const Part::Close& c : part.closes) {
     for (; from < c.vals; ++from)
-      vals_.push_back(remap_atoms(part.vals[from], map));
+      vals_.push_back(rename(part.vals[from]));
     close_container(c.end);
   }
   doc_.terms.push_back(vals_.back());
   vals_.clear();
   for (size_t i = 0; i < part.terms; ++i)
-    doc_.terms.push_back(remap_atoms(part.doc.terms[i], map));
+    doc_.terms.push_back(rename(part.doc.terms[i]));
+  {
+    std::unique_lock<std::mutex> lock(part.mutex);
+    part.cv.wait(lock, [&part] { return part.renamed; });
+  }
   doc_.comments.insert(doc_.comments.end(), part.doc.comments.begin(),
                        part.doc.comments.begin() + static_cast<ptrdiff_t>(part.comments));
   doc_.arena.adopt(std::move(part.doc.arena));
@@ -2342,57 +2418,67 @@ bool Parser::join_part() {
   return true;
 }
 
-// The second thread's term `r` with its atoms renamed by `map` (its atom ids
-// to this document's). Containers are rewritten in place; an atom reference
-// is made again, since whether it fits in the reference depends on its id.
-ast::TermRef Parser::remap_atoms(ast::TermRef r, const std::vector<ast::Atom>& map) {
-  const auto fix = [&](ast::TermRef& ref) {
-    if (ref.is_immediate()) {
-      ref = ast::make_atom(doc_.arena, map[ref.atom().id], ref.span());
-      return;
-    }
-    Term* t = const_cast<Term*>(ref.node());
+void Part::help() {
+  std::unique_lock<std::mutex> lock(mutex);
+  read = true;
+  cv.notify_all();
+  cv.wait(lock, [this] { return go || cancel.load(std::memory_order_relaxed); });
+  if (!go)
+    return;
+  lock.unlock();
+  rename_atoms(made.data() + share_from, made.size() - share_from, *map);
+  lock.lock();
+  renamed = true;
+  cv.notify_all();
+}
+
+// Renames, by `map`, the atoms held by the `n` nodes at `made` (the second
+// thread's containers, funs and atom nodes: Part::made), in place. A node's
+// children that are containers, funs or atom nodes are in the list themselves,
+// so only the atoms held in references are renamed here; the join has checked
+// that every new id fits in one. An atom node stays a node: it is one because
+// its span does not fit in a reference, and spans do not change.
+void rename_atoms(const Term* const* made, size_t n, const std::vector<ast::Atom>& map) {
+  const auto rename = [&map](const ast::TermRef* refs, size_t k) {
+    auto* e = const_cast<ast::TermRef*>(refs);
+    for (size_t i = 0; i < k; ++i)
+      if (e[i].is_immediate())
+        e[i] = ast::TermRef::immediate(map[e[i].atom().id], e[i].span());
+  };
+  for (size_t i = 0; i < n; ++i) {
+    Term* t = const_cast<Term*>(made[i]);
     switch (t->kind) {
-      case ast::TermKind::Atom:
-        ref = ast::make_atom(doc_.arena, map[ref.atom().id], ref.span());
+      case ast::TermKind::Tuple: {
+        const auto* tu = t->cast<ast::TupleTerm>();
+        rename(tu->elems(), tu->size);
         break;
-      case ast::TermKind::Tuple:
-      case ast::TermKind::List:
-      case ast::TermKind::Map:
-        remap_stack_.push_back(t);
+      }
+      case ast::TermKind::List: {
+        auto* l = t->cast<ast::ListTerm>();
+        rename(l->elems(), l->size);
+        rename(&l->tail, l->tail ? 1 : 0);
         break;
+      }
+      case ast::TermKind::Map: {
+        const auto* m = t->cast<ast::MapTerm>();
+        rename(m->kv(), size_t{2} * m->size);
+        break;
+      }
       case ast::TermKind::Fun: {
         auto* f = t->cast<ast::FunTerm>();
         f->module = map[f->module.id];
         f->function = map[f->function.id];
         break;
       }
+      case ast::TermKind::Atom: {
+        auto* a = t->cast<ast::AtomTerm>();
+        a->atom = map[a->atom.id];
+        break;
+      }
       default:
         break;
     }
-  };
-  fix(r);
-  while (!remap_stack_.empty()) {
-    Term* t = remap_stack_.back();
-    remap_stack_.pop_back();
-    ast::TermRef* e = nullptr;
-    size_t n = 0;
-    if (auto* tu = t->dyn_cast<ast::TupleTerm>()) {
-      e = const_cast<ast::TermRef*>(tu->elems());
-      n = tu->size;
-    } else if (auto* l = t->dyn_cast<ast::ListTerm>()) {
-      e = const_cast<ast::TermRef*>(l->elems());
-      n = l->size;
-      if (l->tail)
-        fix(l->tail);
-    } else if (auto* m = t->dyn_cast<ast::MapTerm>()) {
-      e = const_cast<ast::TermRef*>(m->kv());
-      n = size_t{2} * m->size;
-    }
-    for (size_t i = 0; i < n; ++i)
-      fix(e[i]);
   }
-  return r;
 }
 
 } // namespace

@@ -378,6 +378,10 @@ TEST(ParserSplit, JoinsWhereThePartsFitAndReadsOnAloneElsewhere) {
     size_t at;  // a split to check join / no join at
     bool joins; // whether it joins there
   };
+  std::string long_atom = "'"; // 255 characters written in 3,315 bytes
+  for (int i = 0; i < 255; ++i)
+    long_atom += "\\x{000000004" + std::string(1, "123456789"[i % 9]) + "}";
+  long_atom += "'";
   const std::vector<Case> cases = {
       {"{a, b, c}.", 1, true},
       {"{x, y, z, y, w, x, v}.\n", 9, true}, // atoms met again after the split keep their ids
@@ -386,6 +390,11 @@ TEST(ParserSplit, JoinsWhereThePartsFitAndReadsOnAloneElsewhere) {
       {"{a, b}. {c, d}. [e, f].", 2, true},
       {"{a, - 1, -(2), +3.0, b, fun m:f/1, 'Q', \"s\" \"t\", 16#ff, $a, 1.5e3}.", 2, true},
       {"{a, 123456789012345678901234567890, #{k => v}, <<1, 2:4>>, [x | y]}.", 2, true},
+      // An atom whose span does not fit in a reference (an atom node), as an
+      // element, in a fun, as a list tail and as a map key, after the split.
+      {"{a, " + long_atom + ", {fun m:f/2, [x | " + long_atom + "], #{" + long_atom +
+           " => q}}}.\n{" + long_atom + ", r}.\n",
+       2, true},
       {"{a, b}.\n%% end\n", 2, true},
       {"{a % one, two\n, b, c}. % three, four\n", 3, false}, // in a comment
       {"{\"a,b\", c}.", 3, false},                           // in a string
@@ -419,6 +428,30 @@ TEST(ParserSplit, JoinsWhereThePartsFitAndReadsOnAloneElsewhere) {
     }
     EXPECT_EQ(fuzz::split_difference(c.text, fuzz::parse_hand_one_thread(c.text), 1000), "");
   }
+}
+
+// Parts whose atom tables hold 2^20 atoms or more between them are not
+// joined (a renamed atom might no longer fit in a reference): the first thread
+// reads on by itself, to the one-thread document.
+TEST(ParserSplit, ReadsOnAloneWhenThePartsHoldTooManyAtoms) {
+  constexpr int kAtoms = 1100000; // distinct, half of them in each part
+  std::string text = "[";
+  for (int i = 0; i < kAtoms; ++i)
+    text += fmt::format("{}a{}", i == 0 ? "" : ",", i);
+  text += "].\n";
+  EXPECT_FALSE(split_joins(text, text.size() / 2));
+  auto one = fuzz::parse_hand_one_thread(text);
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ((*one)->atoms.size(), static_cast<size_t>(kAtoms));
+  auto two = fuzz::parse_hand_split(text, text.size() / 2);
+  ASSERT_TRUE(two.ok());
+  EXPECT_EQ(fuzz::exact_dump(**two), fuzz::exact_dump(**one));
+  // With fewer atoms, the same shape of file is joined.
+  std::string fewer = "[";
+  for (int i = 0; i < 100000; ++i)
+    fewer += fmt::format("{}a{}", i == 0 ? "" : ",", i);
+  fewer += "].\n";
+  EXPECT_TRUE(split_joins(fewer, fewer.size() / 2));
 }
 
 // A file large enough to be split (with threads on): two threads join near
