@@ -79,13 +79,15 @@ struct AtomTerm : Term {
 /// node (nodes are at least 4-aligned, so bit 0 is clear). Read a reference
 /// through kind(), span(), atom() and cast<T>(), never by the node alone.
 class TermRef {
+  static constexpr int kIdBits = 20; ///< bits of an immediate atom's id
+
 public:
   constexpr TermRef() = default;
   TermRef(const Term* node) : bits_(reinterpret_cast<uintptr_t>(node)) {} // NOLINT: implicit
 
   /// Atoms with ids below this (and short enough spans) are held in the
   /// reference itself.
-  static constexpr uint32_t kImmediateAtomIds = uint32_t{1} << 20;
+  static constexpr uint32_t kImmediateAtomIds = uint32_t{1} << kIdBits;
   /// True when `a` written at `s` can be held in the reference itself.
   static constexpr bool fits_immediate(Atom a, Span s) {
     return a.id < (uint32_t{1} << kIdBits) && s.end - s.begin < (uint32_t{1} << kLenBits);
@@ -135,8 +137,6 @@ private:
   explicit constexpr TermRef(uint64_t bits) : bits_(bits) {}
   const Term* node_() const { return reinterpret_cast<const Term*>(bits_); }
 
-  static constexpr int kIdBits = 20;
-  static_assert(kImmediateAtomIds == uint32_t{1} << kIdBits);
   static constexpr int kBeginShift = 1 + kIdBits;
   static constexpr int kLenShift = kBeginShift + 32;
   static constexpr int kLenBits = 64 - kLenShift;
