@@ -135,18 +135,18 @@ int compare_magnitude(const uint32_t* a, uint32_t na, const uint32_t* b, uint32_
 }
 } // namespace
 
-int compare_integers(const IntegerTerm& a, const IntegerTerm& b) {
-  if (a.big == nullptr && b.big == nullptr)
-    return a.value < b.value ? -1 : (a.value > b.value ? 1 : 0);
+int compare_integers(int64_t a_value, const BigInt* a_big, int64_t b_value, const BigInt* b_big) {
+  if (a_big == nullptr && b_big == nullptr)
+    return a_value < b_value ? -1 : (a_value > b_value ? 1 : 0);
   // A bignum is always outside int64_t's range.
-  if (a.big == nullptr)
-    return b.big->negative ? 1 : -1;
-  if (b.big == nullptr)
-    return a.big->negative ? -1 : 1;
-  if (a.big->negative != b.big->negative)
-    return a.big->negative ? -1 : 1;
-  const int c = compare_magnitude(a.big->limbs, a.big->size, b.big->limbs, b.big->size);
-  return a.big->negative ? -c : c;
+  if (a_big == nullptr)
+    return b_big->negative ? 1 : -1;
+  if (b_big == nullptr)
+    return a_big->negative ? -1 : 1;
+  if (a_big->negative != b_big->negative)
+    return a_big->negative ? -1 : 1;
+  const int c = compare_magnitude(a_big->limbs, a_big->size, b_big->limbs, b_big->size);
+  return a_big->negative ? -c : c;
 }
 
 void write_bits_big_endian(const BigValue& v,

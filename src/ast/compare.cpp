@@ -164,28 +164,7 @@ struct IntOp {
   const BigInt* big;
 };
 
-int compare_ints(IntOp a, IntOp b) {
-  if (a.big == nullptr && b.big == nullptr)
-    return a.v < b.v ? -1 : (a.v > b.v ? 1 : 0);
-  if (a.big == nullptr)
-    return b.big->negative ? 1 : -1;
-  if (b.big == nullptr)
-    return a.big->negative ? -1 : 1;
-  if (a.big->negative != b.big->negative)
-    return a.big->negative ? -1 : 1;
-  int c = 0;
-  if (a.big->size != b.big->size) {
-    c = a.big->size < b.big->size ? -1 : 1;
-  } else {
-    for (uint32_t i = a.big->size; i-- > 0;) {
-      if (a.big->limbs[i] != b.big->limbs[i]) {
-        c = a.big->limbs[i] < b.big->limbs[i] ? -1 : 1;
-        break;
-      }
-    }
-  }
-  return a.big->negative ? -c : c;
-}
+int compare_ints(IntOp a, IntOp b) { return compare_integers(a.v, a.big, b.v, b.big); }
 
 int compare_int_double(IntOp a, double d) {
   if (a.big != nullptr)

@@ -34,12 +34,19 @@ BigValue to_big(const IntegerTerm& t);
 /// Makes an IntegerTerm for `v` in `arena` (small when it fits in int64_t).
 IntegerTerm* make_integer(Arena& arena, Span span, const BigValue& v);
 
+/// Compares two integers by value (-1, 0, 1), each given as IntegerTerm holds
+/// it: `big` when set, else `value`.
+int compare_integers(int64_t a_value, const BigInt* a_big, int64_t b_value, const BigInt* b_big);
 /// Compares two integer terms by value (-1, 0, 1).
-int compare_integers(const IntegerTerm& a, const IntegerTerm& b);
+inline int compare_integers(const IntegerTerm& a, const IntegerTerm& b) {
+  return compare_integers(a.value, a.big, b.value, b.big);
+}
 
 /// The low `bits` bits of the two's-complement representation of `v`, big-endian,
 /// written into `out` starting at bit offset `bit_pos` (out must be large enough).
-void write_bits_big_endian(const BigValue& v, uint64_t bits, std::vector<uint8_t>& out,
+void write_bits_big_endian(const BigValue& v,
+                           uint64_t bits,
+                           std::vector<uint8_t>& out,
                            uint64_t bit_pos);
 
 } // namespace relupkit::ast
