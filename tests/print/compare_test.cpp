@@ -73,6 +73,30 @@ TEST(TermOrder, ComparesBignumsWithFloatsExactly) {
   EXPECT_EQ(cmp(*doc, t[2], t[1]), -1);
 }
 
+// Integers across int64_t's limits and bignums of several sizes, negative
+// ones included, are in order by value (and in map-key order, which for
+// integers is the same): each against each, both ways.
+TEST(TermOrder, OrdersIntegersAcrossBignumSizesAndSigns) {
+  std::string error;
+  auto doc = test::parse_text(
+      "[-79228162514264337593543950336, -1180591620717411303425, -1180591620717411303424,"
+      " -18446744073709551616, -9223372036854775809, -9223372036854775808, -1, 0,"
+      " 9223372036854775807, 9223372036854775808, 18446744073709551616,"
+      " 1180591620717411303424, 1180591620717411303425, 79228162514264337593543950336].",
+      &error);
+  ASSERT_TRUE(doc) << error;
+  const auto* l = doc->terms[0].cast<ast::ListTerm>();
+  ASSERT_EQ(l->size, 14u);
+  for (uint32_t i = 0; i < l->size; ++i) {
+    for (uint32_t j = 0; j < l->size; ++j) {
+      const int want = i < j ? -1 : (i > j ? 1 : 0);
+      EXPECT_EQ(cmp(*doc, l->elems()[i], l->elems()[j]), want) << i << " against " << j;
+      EXPECT_EQ(cmp(*doc, l->elems()[i], l->elems()[j], CompareMode::Exact), want)
+          << i << " against " << j << " (exact)";
+    }
+  }
+}
+
 TEST(TermOrder, ComparesListsByCells) {
   std::string error;
   auto doc = test::parse_text(
