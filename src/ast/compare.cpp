@@ -164,8 +164,6 @@ struct IntOp {
   const BigInt* big;
 };
 
-int compare_ints(IntOp a, IntOp b) { return compare_integers(a.v, a.big, b.v, b.big); }
-
 int compare_int_double(IntOp a, double d) {
   if (a.big != nullptr)
     return compare_big_double(*a.big, d);
@@ -186,8 +184,10 @@ int compare_numbers(const Resolved& a, const Resolved& b, CompareMode mode) {
   };
   if (af && bf)
     return compare_doubles(a.t.cast<FloatTerm>()->value, b.t.cast<FloatTerm>()->value);
-  if (!af && !bf)
-    return compare_ints(int_of(a), int_of(b));
+  if (!af && !bf) {
+    const IntOp x = int_of(a), y = int_of(b);
+    return compare_integers(x.v, x.big, y.v, y.big);
+  }
   if (mode == CompareMode::Exact)
     return af ? 1 : -1; // every integer before every float
   if (bf)

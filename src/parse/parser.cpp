@@ -516,6 +516,11 @@ struct Part {
 };
 
 void rename_atoms(const Term* const* made, size_t n, const std::vector<ast::Atom>& map);
+/// `r` with the atom it holds renamed by `map`, if it holds one itself (an
+/// immediate atom); any other reference as it is.
+inline ast::TermRef renamed(ast::TermRef r, const std::vector<ast::Atom>& map) {
+  return r.is_immediate() ? ast::TermRef::immediate(map[r.atom().id], r.span()) : r;
+}
 
 /// The second thread and what it reads; joined when destroyed (cancelled
 /// first, if it still waits).
@@ -644,13 +649,14 @@ private:
   push_atom(const char* text, uint32_t bytes, uint32_t chars, Span sp) {
     vals_.push_back(atom_ref(doc_.atoms.intern(std::string_view(text, bytes), chars), sp));
   }
-  /// A reference to atom `a` written at `sp` (ast::make_atom()).
+  /// A reference to atom `a` written at `sp` (ast::make_atom()); an atom
+  /// node, when it takes one, is noted (made()).
   ast::TermRef atom_ref(ast::Atom a, Span sp) {
-    if (ast::TermRef::fits_immediate(a, sp))
-      return ast::TermRef::immediate(a, sp);
-    return atom_node(a, sp);
+    const ast::TermRef r = ast::make_atom(doc_.arena, a, sp);
+    if (!r.is_immediate())
+      made(r.node());
+    return r;
   }
-  ast::TermRef atom_node(ast::Atom a, Span sp);
   /// Notes a node the second thread made (Part::made). Values inside a binary
   /// are not noted: the arena may give their room back, and a part whose
   /// binaries hold containers has an error and is not joined.
@@ -1811,12 +1817,6 @@ bool Parser::close_container(uint32_t end) {
   return true;
 }
 
-ast::TermRef Parser::atom_node(ast::Atom a, Span sp) {
-  const ast::AtomTerm* node = doc_.arena.make<ast::AtomTerm>(sp, a);
-  made(node);
-  return node;
-}
-
 // bit_size ::= integer | char | 'all' | '(' [ '-' | '+' ] bit_size ')'
 bool Parser::parse_bit_size(detail::Segment& seg) {
   int open = 0;
@@ -2388,9 +2388,7 @@ bool Parser::join_part() {
   }
   part.cv.notify_all();
   rename_atoms(part.made.data(), half, map);
-  const auto rename = [&map](ast::TermRef r) {
-    return r.is_immediate() ? ast::TermRef::immediate(map[r.atom().id], r.span()) : r;
-  };
+  const auto rename = [&map](ast::TermRef r) { return renamed(r, map); };
   size_t from = 0;
   for (const Part::Close& c : part.closes) {
     for (; from < c.vals; ++from)
@@ -2442,8 +2440,7 @@ void rename_atoms(const Term* const* made, size_t n, const std::vector<ast::Atom
   const auto rename = [&map](const ast::TermRef* refs, size_t k) {
     auto* e = const_cast<ast::TermRef*>(refs);
     for (size_t i = 0; i < k; ++i)
-      if (e[i].is_immediate())
-        e[i] = ast::TermRef::immediate(map[e[i].atom().id], e[i].span());
+      e[i] = renamed(e[i], map);
   };
   for (size_t i = 0; i < n; ++i) {
     Term* t = const_cast<Term*>(made[i]);

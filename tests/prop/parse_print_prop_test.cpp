@@ -434,11 +434,14 @@ TEST(ParserSplit, JoinsWhereThePartsFitAndReadsOnAloneElsewhere) {
 // joined (a renamed atom might no longer fit in a reference): the first thread
 // reads on by itself, to the one-thread document.
 TEST(ParserSplit, ReadsOnAloneWhenThePartsHoldTooManyAtoms) {
+  const auto atom_list = [](int atoms) { // [a0,a1,...]: `atoms` distinct atoms
+    std::string list = "[";
+    for (int i = 0; i < atoms; ++i)
+      list += fmt::format("{}a{}", i == 0 ? "" : ",", i);
+    return list + "].\n";
+  };
   constexpr int kAtoms = 1100000; // distinct, half of them in each part
-  std::string text = "[";
-  for (int i = 0; i < kAtoms; ++i)
-    text += fmt::format("{}a{}", i == 0 ? "" : ",", i);
-  text += "].\n";
+  const std::string text = atom_list(kAtoms);
   EXPECT_FALSE(split_joins(text, text.size() / 2));
   auto one = fuzz::parse_hand_one_thread(text);
   ASSERT_TRUE(one.ok());
@@ -447,10 +450,7 @@ TEST(ParserSplit, ReadsOnAloneWhenThePartsHoldTooManyAtoms) {
   ASSERT_TRUE(two.ok());
   EXPECT_EQ(fuzz::exact_dump(**two), fuzz::exact_dump(**one));
   // With fewer atoms, the same shape of file is joined.
-  std::string fewer = "[";
-  for (int i = 0; i < 100000; ++i)
-    fewer += fmt::format("{}a{}", i == 0 ? "" : ",", i);
-  fewer += "].\n";
+  const std::string fewer = atom_list(100000);
   EXPECT_TRUE(split_joins(fewer, fewer.size() / 2));
 }
 
