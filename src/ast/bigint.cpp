@@ -74,6 +74,11 @@ IntegerTerm* make_integer(Arena& arena, Span span, const BigValue& v) {
   return arena.make<IntegerTerm>(span, 0, big);
 }
 
+namespace {
+/// Bignums of up to this many limbs are printed by repeated division.
+constexpr uint32_t kSmallBig = 48;
+} // namespace
+
 void append_integer(std::string& out, const IntegerTerm& t) {
   if (t.big == nullptr) {
     char buf[24];
@@ -90,19 +95,23 @@ void append_integer(std::string& out, const IntegerTerm& t) {
     out.append(q, static_cast<size_t>(e - q));
     return;
   }
-  // Repeated division by 10^9 of a copy of the magnitude.
-  std::vector<uint32_t> mag(t.big->limbs, t.big->limbs + t.big->size);
-  std::vector<uint32_t> chunks;
-  while (!mag.empty()) {
-    uint64_t rem = 0;
-    for (size_t i = mag.size(); i-- > 0;) {
-      const uint64_t cur = (rem << 32) | mag[i];
-      mag[i] = static_cast<uint32_t>(cur / 1000000000u);
-      rem = cur % 1000000000u;
+  std::vector<uint32_t> chunks; // base 10^9, least significant first
+  if (t.big->size > kSmallBig) {
+    chunks = detail::limbs_to_billions(t.big->limbs, t.big->size);
+  } else {
+    // Repeated division by 10^9 of a copy of the magnitude.
+    std::vector<uint32_t> mag(t.big->limbs, t.big->limbs + t.big->size);
+    while (!mag.empty()) {
+      uint64_t rem = 0;
+      for (size_t i = mag.size(); i-- > 0;) {
+        const uint64_t cur = (rem << 32) | mag[i];
+        mag[i] = static_cast<uint32_t>(cur / 1000000000u);
+        rem = cur % 1000000000u;
+      }
+      chunks.push_back(static_cast<uint32_t>(rem));
+      while (!mag.empty() && mag.back() == 0)
+        mag.pop_back();
     }
-    chunks.push_back(static_cast<uint32_t>(rem));
-    while (!mag.empty() && mag.back() == 0)
-      mag.pop_back();
   }
   if (t.big->negative)
     out.push_back('-');

@@ -15,6 +15,50 @@ namespace relupkit::parse::detail {
 
 using ast::BigValue;
 
+namespace {
+
+unsigned digit_value(char ch) {
+  if (ch >= '0' && ch <= '9')
+    return static_cast<unsigned>(ch - '0');
+  if (ch >= 'a' && ch <= 'z')
+    return static_cast<unsigned>(ch - 'a' + 10);
+  return static_cast<unsigned>(ch - 'A' + 10);
+}
+
+/// Digits from the most significant, one step of up to 32 bits at a time:
+/// quadratic in the number of digits, the faster for short literals.
+BigValue integer_value_small(std::string_view digits, unsigned base) {
+  BigValue v;
+  uint32_t chunk = 0;
+  uint32_t chunk_mul = 1;
+  const uint64_t limit = 0xFFFFFFFFull / base;
+  for (char ch : digits) {
+    if (ch == '_')
+      continue;
+    if (chunk_mul > limit) {
+      v.mul_add(chunk_mul, chunk);
+      chunk = 0;
+      chunk_mul = 1;
+    }
+    chunk = chunk * base + digit_value(ch);
+    chunk_mul *= base;
+  }
+  v.mul_add(chunk_mul, chunk);
+  v.trim();
+  return v;
+}
+
+uint64_t bit_length(const BigValue& v) {
+  if (v.limbs.empty())
+    return 0;
+  uint64_t bits = 32 * uint64_t(v.limbs.size() - 1);
+  for (uint32_t top = v.limbs.back(); top != 0; top >>= 1)
+    ++bits;
+  return bits;
+}
+
+} // namespace
+
 std::string integer_too_large(std::string_view digits, unsigned base) {
   if (digits.size() < 1000)
     return {};
@@ -26,41 +70,73 @@ std::string integer_too_large(std::string_view digits, unsigned base) {
     leading = false;
     ++n;
   }
-  // Bits of a base-b digit, rounded down: the literal needs at least
-  // (n - 1) * log2(b) bits.
-  const double bits = static_cast<double>(n > 0 ? n - 1 : 0) * std::log2(static_cast<double>(base));
-  if (bits <= static_cast<double>(kMaxIntegerBits))
+  // A literal of n significant digits needs more than (n - 1) * log2(b) bits
+  // and at most n * log2(b); only between the two is it converted to tell.
+  const double per_digit = std::log2(static_cast<double>(base));
+  const double at_least = static_cast<double>(n > 0 ? n - 1 : 0) * per_digit;
+  const double at_most = static_cast<double>(n) * per_digit;
+  const auto limit = static_cast<double>(kMaxIntegerBits);
+  if (at_most < limit - 1)
     return {};
-  return fmt::format("integer too large: {} digits; relupkit reads integers up to 2^{} "
-                     "(OTP reads any size, in time quadratic in the digits)",
+  if (at_least <= limit + 1 && bit_length(integer_value(digits, base)) <= kMaxIntegerBits)
+    return {};
+  return fmt::format("integer too large: {} digits; OTP's largest integer has {} bits "
+                     "(system_limit)",
                      n, kMaxIntegerBits);
 }
 
 ast::BigValue integer_value(std::string_view digits, unsigned base) {
-  BigValue v;
-  // Consume up to 9 (decimal) or as many digits as fit in 32 bits per step.
-  uint32_t chunk = 0;
-  uint32_t chunk_mul = 1;
-  const uint64_t limit = 0xFFFFFFFFull / base;
-  for (char ch : digits) {
-    if (ch == '_')
-      continue;
-    unsigned d;
-    if (ch >= '0' && ch <= '9')
-      d = static_cast<unsigned>(ch - '0');
-    else if (ch >= 'a' && ch <= 'z')
-      d = static_cast<unsigned>(ch - 'a' + 10);
-    else
-      d = static_cast<unsigned>(ch - 'A' + 10);
-    if (chunk_mul > limit) {
-      v.mul_add(chunk_mul, chunk);
-      chunk = 0;
-      chunk_mul = 1;
+  if (digits.size() <= kSmallLiteral)
+    return integer_value_small(digits, base);
+  if ((base & (base - 1)) == 0) {
+    // A power of two: the digits' bits, least significant first.
+    const unsigned shift = base == 2 ? 1 : base == 4 ? 2 : base == 8 ? 3 : base == 16 ? 4 : 5;
+    BigValue v;
+    uint64_t acc = 0;
+    unsigned have = 0;
+    for (size_t i = digits.size(); i-- > 0;) {
+      if (digits[i] == '_')
+        continue;
+      acc |= uint64_t{digit_value(digits[i])} << have;
+      have += shift;
+      if (have >= 32) {
+        v.limbs.push_back(static_cast<uint32_t>(acc));
+        acc >>= 32;
+        have -= 32;
+      }
     }
-    chunk = chunk * base + d;
-    chunk_mul *= base;
+    v.limbs.push_back(static_cast<uint32_t>(acc));
+    v.trim();
+    return v;
   }
-  v.mul_add(chunk_mul, chunk);
+  // Digits in chunks of `per` (the most a 32-bit chunk holds, 2^32 itself
+  // included), least significant chunk first, converted by divide and conquer.
+  unsigned per = 0;
+  uint64_t from = 1;
+  while (from * base <= (uint64_t{1} << 32)) {
+    from *= base;
+    ++per;
+  }
+  std::vector<uint32_t> chunks;
+  chunks.reserve(digits.size() / per + 1);
+  uint64_t chunk = 0, mul = 1;
+  unsigned in_chunk = 0;
+  for (size_t i = digits.size(); i-- > 0;) {
+    if (digits[i] == '_')
+      continue;
+    chunk += digit_value(digits[i]) * mul;
+    mul *= base;
+    if (++in_chunk == per) {
+      chunks.push_back(static_cast<uint32_t>(chunk));
+      chunk = 0;
+      mul = 1;
+      in_chunk = 0;
+    }
+  }
+  if (in_chunk != 0)
+    chunks.push_back(static_cast<uint32_t>(chunk));
+  BigValue v;
+  v.limbs = ast::detail::digits_to_limbs(chunks.data(), chunks.size(), from);
   v.trim();
   return v;
 }
@@ -260,11 +336,17 @@ bool put_utf(BitWriter& w, uint32_t c, SegType t, Endian endian) {
 }
 
 /// One value (an integer, float or bitstring) under a resolved bit type.
-bool put_value(BitWriter& w, const SegmentValue& v, const BigValue* int_override, const BitType& bt,
-               bool size_all, uint64_t size, const Segment& s, Err& err) {
-  const BigValue* iv = int_override != nullptr ? int_override
+bool put_value(BitWriter& w,
+               const SegmentValue& v,
+               const BigValue* int_override,
+               const BitType& bt,
+               bool size_all,
+               uint64_t size,
+               const Segment& s,
+               Err& err) {
+  const BigValue* iv = int_override != nullptr           ? int_override
                        : v.kind == SegmentValue::Integer ? &v.integer
-                                                        : nullptr;
+                                                         : nullptr;
   switch (bt.type) {
     case SegType::Integer: {
       if (iv == nullptr || size_all) {
@@ -408,7 +490,8 @@ Result<void> BinaryBuilder::add(const Segment& s) {
         return bad(s, fmt::format("unknown type specifier '{}'", spec));
       }
       if (!merge(bt.type, t.type, SegType::Undefined) || !merge(bt.unit, t.unit, 0u) ||
-          !merge(bt.sign, t.sign, Sign::Undefined) || !merge(bt.endian, t.endian, Endian::Undefined))
+          !merge(bt.sign, t.sign, Sign::Undefined) ||
+          !merge(bt.endian, t.endian, Endian::Undefined))
         return bad(s, "conflicting type specifiers");
     }
     // apply_defaults/5.
@@ -477,8 +560,8 @@ Result<void> BinaryBuilder::add(const Segment& s) {
   return {};
 }
 
-Result<ast::BinaryTerm*> BinaryBuilder::finish(ast::Document& doc, Span span,
-                                               uint64_t& budget_bits) {
+Result<ast::BinaryTerm*>
+BinaryBuilder::finish(ast::Document& doc, Span span, uint64_t& budget_bits) {
   if (w_.bits > budget_bits) {
     w_.clear();
     return Err{ErrCode::Syntax,
@@ -493,7 +576,8 @@ Result<ast::BinaryTerm*> BinaryBuilder::finish(ast::Document& doc, Span span,
   return term;
 }
 
-Result<ast::BinaryTerm*> build_binary(ast::Document& doc, Span span,
+Result<ast::BinaryTerm*> build_binary(ast::Document& doc,
+                                      Span span,
                                       const std::vector<Segment>& segments,
                                       uint64_t& budget_bits) {
   BinaryBuilder b;

@@ -15,14 +15,19 @@
 
 namespace relupkit::parse::detail {
 
-/// The largest integer literal relupkit reads, in bits of magnitude. OTP reads
-/// any size, in time quadratic in the number of digits (file:consult takes 7 s
-/// on a 1,000,000-digit literal and ~/tp 26 s more); relupkit stops at 2^524288
-/// (157,826 decimal digits) so that no file makes it hang.
-constexpr uint64_t kMaxIntegerBits = uint64_t(1) << 19;
+/// The largest integer relupkit reads, in bits of magnitude: OTP's own
+/// largest (`1 bsl 33554367` is an integer, `1 bsl 33554368` a
+/// system_limit), about 10.1 million decimal digits. OTP converts literals in
+/// time quadratic in their digits (file:consult takes about 17 s on 1,000,000
+/// digits); relupkit's conversions take time below quadratic (see
+/// src/ast/radix.cpp).
+constexpr uint64_t kMaxIntegerBits = 33554368;
+
+/// Literals of up to this many characters are converted digit by digit.
+constexpr size_t kSmallLiteral = 400;
 
 /// The error message when the digits (with `_` separators) of a base-`base`
-/// literal may need more than kMaxIntegerBits bits, or an empty string.
+/// literal need more than kMaxIntegerBits bits, or an empty string.
 std::string integer_too_large(std::string_view digits, unsigned base = 10);
 
 /// Value of a decimal digit string that may contain `_` separators (already
@@ -50,11 +55,11 @@ struct SegmentValue {
 struct Segment {
   SegmentValue value;
   bool has_size = false;
-  bool size_is_all = false;          ///< Size was the atom `all` (OTP accepts it for binaries)
-  bool size_is_undefined = false;    ///< Size was the atom `undefined` (OTP: no size, utf only)
-  ast::BigValue size;                ///< the Size expression's value (an integer)
-  std::vector<std::string> types;    ///< specifiers in order: "integer", "little", "unit:8", ...
-  Span span{};                       ///< the whole segment, for error messages
+  bool size_is_all = false;       ///< Size was the atom `all` (OTP accepts it for binaries)
+  bool size_is_undefined = false; ///< Size was the atom `undefined` (OTP: no size, utf only)
+  ast::BigValue size;             ///< the Size expression's value (an integer)
+  std::vector<std::string> types; ///< specifiers in order: "integer", "little", "unit:8", ...
+  Span span{};                    ///< the whole segment, for error messages
 };
 
 /// The largest binary relupkit builds from one literal (OTP has no such limit;
@@ -83,7 +88,8 @@ public:
   void put_bits(uint64_t value, unsigned n) { // n <= 64, MSB first
     for (unsigned i = 0; i < n; ++i) {
       if ((value >> (n - 1 - i)) & 1u)
-        bytes[static_cast<size_t>((bits + i) / 8)] |= static_cast<uint8_t>(0x80u >> ((bits + i) % 8));
+        bytes[static_cast<size_t>((bits + i) / 8)] |=
+            static_cast<uint8_t>(0x80u >> ((bits + i) % 8));
     }
     bits += n;
   }
@@ -118,7 +124,8 @@ private:
 
 /// Evaluates the segments as erl_parse:parse_term does (eval_bits) and makes a
 /// BinaryTerm in `doc`'s arena. Errors (OTP: "bad term") carry the segment span.
-Result<ast::BinaryTerm*> build_binary(ast::Document& doc, Span span,
+Result<ast::BinaryTerm*> build_binary(ast::Document& doc,
+                                      Span span,
                                       const std::vector<Segment>& segments,
                                       uint64_t& budget_bits);
 

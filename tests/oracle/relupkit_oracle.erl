@@ -343,6 +343,7 @@ gen_int() ->
            {10, fun() -> u(-1000, 1000) end},
            {10, fun() -> pick(int_boundaries()) end},
            {8, fun() -> big_int() end},
+           {1, fun() -> long_int() end},
            {6, fun() -> rand_char() end}]).
 
 int_boundaries() ->
@@ -353,6 +354,13 @@ int_boundaries() ->
 
 big_int() ->
     D = u(19, 320),
+    N = list_to_integer([u($1, $9) | [u($0, $9) || _ <- lists:seq(2, D)]]),
+    case p(0.4) of true -> -N; false -> N end.
+
+%% Long enough for relupkit's divide-and-conquer conversions (over 400
+%% digits), short enough for OTP's quadratic ones.
+long_int() ->
+    D = u(300, 30000),
     N = list_to_integer([u($1, $9) | [u($0, $9) || _ <- lists:seq(2, D)]]),
     case p(0.4) of true -> -N; false -> N end.
 

@@ -49,4 +49,19 @@ void write_bits_big_endian(const BigValue& v,
                            std::vector<uint8_t>& out,
                            uint64_t bit_pos);
 
+namespace detail {
+/// The number whose digits in base `from` (2..2^32) are `digits[0, n)`, least
+/// significant first, each below `from`: its limbs in base 2^32, least
+/// significant first, without leading zeros. Time below quadratic in `n`.
+std::vector<uint32_t> digits_to_limbs(const uint32_t* digits, size_t n, uint64_t from);
+/// The product of `a` and `b`, limbs in base 10^9 when `billions`, else in
+/// base 2^32, least significant first, without leading zeros (exposed for tests).
+std::vector<uint32_t>
+multiply(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b, bool billions);
+/// The number with base 2^32 limbs `limbs[0, n)` in base 10^9 (each element
+/// 0..999,999,999), least significant first, without leading zeros. Time
+/// below quadratic in `n`.
+std::vector<uint32_t> limbs_to_billions(const uint32_t* limbs, size_t n);
+} // namespace detail
+
 } // namespace relupkit::ast
