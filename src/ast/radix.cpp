@@ -104,13 +104,13 @@ template <uint64_t kBase> struct Radix {
     return static_cast<uint32_t>(x - (kBase & (0 - carry)));
   }
 
-  /// a[0, n) -= b[0, nb) (nb <= n, a >= b). Branch-free: a borrow is as
-  /// likely as not, and mispredicted branches here cost as much as the
-  /// multiplications.
+  /// a[0, n) -= b[0, nb) (a >= b: limbs of b from n on are zero).
+  /// Branch-free: a borrow is as likely as not, and mispredicted branches
+  /// here cost as much as the multiplications.
   static void sub_into(uint32_t* a, size_t n, const uint32_t* b, size_t nb) {
     int64_t borrow = 0;
     size_t i = 0;
-    for (; i < nb; ++i) {
+    for (const size_t common = std::min(n, nb); i < common; ++i) {
       const int64_t d = int64_t{a[i]} - int64_t{b[i]} - borrow;
       borrow = d < 0 ? 1 : 0;
       a[i] = static_cast<uint32_t>(d + (static_cast<int64_t>(kBase) & -borrow));

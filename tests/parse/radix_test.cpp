@@ -88,17 +88,24 @@ TEST(Radix, ProductsMatchRowByRow) {
     const uint32_t top = billions ? 999999999u : 0xFFFFFFFFu;
     for (size_t na : sizes()) {
       for (size_t nb : {size_t{1}, size_t{17}, size_t{95}, size_t{96}, na, na + 3, 3 * na}) {
-        for (bool random : {false, true}) {
+        for (int fill = 0; fill < 3; ++fill) {
+          // 0: every limb the largest; 1: random; 2: random with the upper
+          // three quarters of each half zero (Karatsuba's halves and sums
+          // then have fewer limbs than their places).
           Limbs a(na), b(nb);
-          for (uint32_t& x : a)
-            x = random ? static_cast<uint32_t>(rng() % (uint64_t{top} + 1)) : top;
-          for (uint32_t& x : b)
-            x = random ? static_cast<uint32_t>(rng() % (uint64_t{top} + 1)) : top;
-          a.back() = top;
-          b.back() = top;
+          for (Limbs* v : {&a, &b}) {
+            for (size_t i = 0; i < v->size(); ++i) {
+              const size_t half = (v->size() + 1) / 2, in_half = i % half;
+              (*v)[i] = fill == 0 ? top
+                        : fill == 2 && in_half >= half / 4
+                            ? 0u
+                            : static_cast<uint32_t>(rng() % (uint64_t{top} + 1));
+            }
+            v->back() = top;
+          }
           EXPECT_EQ(ast::detail::multiply(a, b, billions), naive_product(a, b, billions))
-              << (billions ? "base 10^9, " : "base 2^32, ") << na << " x " << nb
-              << (random ? " random" : " largest");
+              << (billions ? "base 10^9, " : "base 2^32, ") << na << " x " << nb << ", fill "
+              << fill;
         }
       }
     }
