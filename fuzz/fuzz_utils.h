@@ -68,10 +68,12 @@ inline const ast::Document& document(const std::unique_ptr<ast::Document>& doc) 
 inline const ast::Document& document(const ast::Document& doc) { return doc; }
 
 /// Parses `text` with the hand-written parser's token-at-a-time path only
-/// (ParseOptions::fast_path off).
+/// (ParseOptions::fast_path off), every big literal converted after the parse
+/// (ParseOptions::defer_digits 0).
 inline Result<std::unique_ptr<ast::Document>> parse_hand_tokens(std::string_view text) {
   parse::ParseOptions o;
   o.fast_path = false;
+  o.defer_digits = 0;
   return parse::parse_document(make_source(text), o);
 }
 

@@ -31,6 +31,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <cmath>
 #include <condition_variable>
 #include <cstdlib>
 #include <cstring>
@@ -719,9 +720,38 @@ private:
   Err deferred_err_;
   bool nonchar_escape_ = false; // the text holds `\^` + U+FFFE or U+FFFF
   Err err_;
-  std::string scratch_;                         // unescaped text of the current string/atom
-  std::string concat_;                          // adjacent string literals
-  ast::BigValue big_value_;                     // value of the last big Integer token
+  std::string scratch_;     // unescaped text of the current string/atom
+  std::string concat_;      // adjacent string literals
+  ast::BigValue big_value_; // value of the last big Integer token
+  // A literal of more than ParseOptions::defer_digits characters is converted
+  // only once the whole document has read without error (on the calling
+  // thread), so that a malformed file holding one fails at once: big_pending_
+  // says the last big Integer token is such a literal, big_digits_ and
+  // big_base_ what it reads.
+  bool defer_big_ = false;
+  /// Whether the literal `digits` in `base` is to be converted later: long,
+  /// and certainly over 64 bits (so that it is big however it is read).
+  bool defers(std::string_view digits, unsigned base) const;
+  bool big_pending_ = false;
+  std::string_view big_digits_;
+  unsigned big_base_ = 10;
+  struct PendingBig {
+    ast::IntegerTerm* node; // its BigInt is a placeholder: size 0, limbs null
+    std::string_view digits;
+    unsigned base;
+    uint32_t bins; // binaries open where it was read (inside one: the element's value)
+  };
+  std::vector<PendingBig> pending_bigs_;
+  /// The value of the last big Integer token.
+  ast::BigValue big_value() const {
+    return big_pending_ ? detail::integer_value(big_digits_, big_base_) : big_value_;
+  }
+  /// An integer term for the last big Integer token.
+  ast::TermRef big_integer(Span sp);
+  /// The value of `i`, resolved first if it is a pending literal.
+  ast::BigValue value_of(const ast::IntegerTerm& i);
+  /// Converts the pending literals of a document read without error.
+  void resolve_pending_bigs();
   Stack<ast::TermRef> vals_;                    // finished terms waiting for their container
   Stack<Frame> frames_;                         // open containers
   detail::Segment seg_;                         // the binary segment being read
@@ -1094,6 +1124,13 @@ void Parser::lex_number(Token& t) {
       t.kind = Tok::Other;
       return;
     }
+    big_pending_ = defers(text, static_cast<unsigned>(base));
+    if (big_pending_) {
+      big_digits_ = text;
+      big_base_ = static_cast<unsigned>(base);
+      t.big = true;
+      return;
+    }
     big_value_ = detail::integer_value(text, static_cast<unsigned>(base));
     if (big_value_.fits_int64()) {
       t.ival = big_value_.to_int64();
@@ -1155,6 +1192,13 @@ void Parser::lex_number(Token& t) {
   if (!too_large.empty()) {
     fail(off(start), std::move(too_large));
     t.kind = Tok::Other;
+    return;
+  }
+  big_pending_ = defers(std::string_view(start, n), 10);
+  if (big_pending_) {
+    big_digits_ = std::string_view(start, n);
+    big_base_ = 10;
+    t.big = true;
     return;
   }
   big_value_ = detail::integer_value(std::string_view(start, n));
@@ -1466,7 +1510,7 @@ bool Parser::parse_term() {
         return true;
       case Tok::Integer:
         if (t.big)
-          vals_.push_back(detail::make_integer(doc_, sp, big_value_));
+          vals_.push_back(big_integer(sp));
         else
           vals_.push_back(doc_.arena.make<ast::IntegerTerm>(sp, t.ival));
         return true;
@@ -1844,7 +1888,7 @@ bool Parser::parse_bit_size(detail::Segment& seg) {
     break;
   }
   if (t.kind == Tok::Integer || t.kind == Tok::Char) {
-    seg.size = t.big ? big_value_ : ast::BigValue::from_int64(t.ival);
+    seg.size = t.big ? big_value() : ast::BigValue::from_int64(t.ival);
     if (negate && !seg.size.limbs.empty())
       seg.size.negative = !seg.size.negative;
   } else if (t.kind == Tok::Atom && !signed_once && doc_.atoms.text(atom_of(t)) == "all") {
@@ -1881,7 +1925,7 @@ bool Parser::parse_bin_element_tail() {
     case ast::TermKind::Integer: {
       const auto* it = v.cast<ast::IntegerTerm>();
       seg.value.kind = detail::SegmentValue::Integer;
-      seg.value.integer = ast::to_big(*it);
+      seg.value.integer = value_of(*it);
       break;
     }
     case ast::TermKind::Float:
@@ -1959,6 +2003,8 @@ bool Parser::parse_bin_element_tail() {
   // The element's value now lives in the builder: give its nodes back, so that a
   // binary written as N integers costs its bytes, not N nodes.
   doc_.arena.rewind(bin_marks_[open_bins_ - 1]);
+  while (!pending_bigs_.empty() && pending_bigs_.back().bins >= open_bins_)
+    pending_bigs_.pop_back(); // (given back with the element's nodes)
   return true;
 }
 
@@ -1994,6 +2040,12 @@ bool Parser::after_value() {
             f->value = -f->value;
           } else {
             auto* i = v->cast<ast::IntegerTerm>();
+            if (i->big != nullptr && i->big->size == 0) {
+              // A pending literal: its placeholder takes the sign.
+              auto* placeholder = const_cast<ast::BigInt*>(i->big);
+              placeholder->negative = !placeholder->negative;
+              continue;
+            }
             ast::BigValue b = ast::to_big(*i);
             if (!b.limbs.empty())
               b.negative = !b.negative;
@@ -2173,12 +2225,72 @@ Result<void> Parser::run_document() {
     }
   }
   bin_budget_ = detail::binary_budget_bits(text.size());
+  defer_big_ = true;
   start_part();
   while (read_term()) {
   }
   if (failed_)
     return err_;
+  resolve_pending_bigs();
   return {};
+}
+
+bool Parser::defers(std::string_view digits, unsigned base) const {
+  if (!defer_big_ || digits.size() <= opts_.defer_digits)
+    return false;
+  size_t lead = 0;
+  while (lead < digits.size() && (digits[lead] == '0' || digits[lead] == '_'))
+    ++lead;
+  size_t significant = 0;
+  for (size_t i = lead; i < digits.size(); ++i)
+    significant += digits[i] != '_' ? 1 : 0;
+  // At least base^(significant - 1): over 2^64 from 65 binary digits, 21
+  // decimal ones, 13 in base 36.
+  return significant > 0 &&
+         static_cast<double>(significant - 1) * std::log2(static_cast<double>(base)) > 64.5;
+}
+
+ast::TermRef Parser::big_integer(Span sp) {
+  if (!big_pending_)
+    return detail::make_integer(doc_, sp, big_value_);
+  auto* placeholder = doc_.arena.make<ast::BigInt>();
+  placeholder->negative = false;
+  placeholder->size = 0;
+  placeholder->limbs = nullptr;
+  auto* node = doc_.arena.make<ast::IntegerTerm>(sp, 0, placeholder);
+  pending_bigs_.push_back(PendingBig{node, big_digits_, big_base_, open_bins_});
+  return node;
+}
+
+ast::BigValue Parser::value_of(const ast::IntegerTerm& i) {
+  if (i.big != nullptr && i.big->size == 0) {
+    // (A binary element's value: the last one read.)
+    for (size_t k = pending_bigs_.size(); k-- > 0;) {
+      if (pending_bigs_[k].node == &i) {
+        ast::BigValue v = detail::integer_value(pending_bigs_[k].digits, pending_bigs_[k].base);
+        v.negative = i.big->negative && !v.limbs.empty();
+        return v;
+      }
+    }
+  }
+  return ast::to_big(i);
+}
+
+void Parser::resolve_pending_bigs() {
+  for (const PendingBig& pb : pending_bigs_) {
+    ast::BigValue v = detail::integer_value(pb.digits, pb.base);
+    v.negative = pb.node->big->negative && !v.limbs.empty();
+    if (v.fits_int64()) {
+      // Leading zeros made it long, not large.
+      pb.node->value = v.to_int64();
+      pb.node->big = nullptr;
+      continue;
+    }
+    auto* big = const_cast<ast::BigInt*>(pb.node->big);
+    big->size = static_cast<uint32_t>(v.limbs.size());
+    big->limbs = doc_.arena.copy_array(v.limbs.data(), v.limbs.size());
+  }
+  pending_bigs_.clear();
 }
 
 // Alternates "read a value" and "continue the open containers", the fused

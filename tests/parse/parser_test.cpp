@@ -204,8 +204,37 @@ TEST(TermParser, ReadsIntegerLiteralsOfAnySize) {
   ASSERT_FALSE(big.ok);
   EXPECT_EQ(big.text.rfind("t.erl:1:1: error: integer too large: 33554369 digits", 0), 0u)
       << big.text;
-  // Leading zeros do not count.
-  EXPECT_TRUE(parse(std::string(1000000, '0') + "7.").ok);
+  // Leading zeros do not count: such a literal is as small as its value.
+  Parsed zeros = parse(std::string(1000000, '0') + "7. -" + std::string(30000, '0') + ".");
+  ASSERT_TRUE(zeros.ok);
+  EXPECT_EQ(zeros.text, "7;0");
+  ASSERT_EQ(zeros.doc->terms.size(), 2u);
+  EXPECT_EQ(zeros.doc->terms[0].cast<ast::IntegerTerm>()->big, nullptr);
+}
+
+TEST(TermParser, ReadsLongLiteralsInsideAndAroundBinaries) {
+  // Literals over 20,000 digits are converted once the whole file has read
+  // without error; inside a binary, at once. Both read as shorter ones do.
+  std::string d(25000, '0');
+  d[0] = '1';
+  d.back() = '5'; // 10^24999 + 5: ends in ...0101 in binary
+  Parsed p =
+      parse("<<" + d + ":4, -" + d + ":8, 1:(" + d + ")/unit:0>>. [-(" + d + "), " + d + "].");
+  EXPECT_FALSE(p.ok); // a size of 10^24999 bits
+  EXPECT_NE(p.text.find("t.erl:1:"), std::string::npos) << p.text.substr(0, 200);
+  p = parse("<<" + d + ":4, -" + d + ":8>>. [-(" + d + "), 16#" + d + "].");
+  ASSERT_TRUE(p.ok) << p.text.substr(0, 200);
+  // 5 mod 16 = 5; -(...5) mod 256: 10^24999 = 2^24999 5^24999, so its low
+  // byte is 0 and the value's low byte is 256 - 5 = 251.
+  EXPECT_EQ(p.text.substr(0, p.text.find(';')), parse("<<5:4, 251:8>>.").text);
+  EXPECT_EQ(p.text.substr(p.text.find(';') + 1, 3), "[-1");
+  Parsed same = parse("[-(" + d + "), 16#" + d + "].");
+  ASSERT_TRUE(same.ok);
+  EXPECT_EQ(p.text.substr(p.text.find(';') + 1), same.text);
+  // A malformed file holding one fails without converting it.
+  Parsed bad = parse(std::string(3000000, '9') + " x.");
+  ASSERT_FALSE(bad.ok);
+  EXPECT_EQ(bad.text.rfind("t.erl:1:3000002: error: ", 0), 0u) << bad.text.substr(0, 200);
   // A long float literal is quoted in the message only in part.
   Parsed fl = parse("1.5e" + std::string(5000, '9') + ".");
   ASSERT_FALSE(fl.ok);

@@ -50,6 +50,12 @@ struct ParseOptions {
   /// nothing in the terms does, and ast::Document::release_source() can free
   /// the source once the parse is done (`relupkit fmt` does, before printing).
   bool own_strings = false;
+  /// Integer literals longer than this many characters (and too large for
+  /// 64 bits) are converted to binary only once the whole document has read
+  /// without error, so that a malformed file holding a huge one fails at once
+  /// (a 10,000,000-digit literal takes about a minute to convert). The result
+  /// is the same either way; tests and fuzzers set 0 to defer every one.
+  size_t defer_digits = 20000;
   /// When set, receives how the parse went.
   ParseStats* stats = nullptr;
 };
