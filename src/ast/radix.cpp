@@ -64,11 +64,7 @@ template <uint64_t kBase> struct Radix {
             acc[width - 1] += up; // (no product reaches the top sum)
           }
         }
-        {
-          uint64_t carry = 0;
-          for (size_t k = 0; k < width; ++k)
-            acc[k] = split(acc[k] + carry, carry);
-        }
+        // (Each sum still below 2^64 - 2^36: out's limb and the carry fit.)
         uint64_t carry = 0;
         for (size_t k = 0; k < width; ++k)
           out[at + k] = split(out[at + k] + acc[k] + carry, carry);

@@ -2238,12 +2238,7 @@ Result<void> Parser::run_document() {
 bool Parser::defers(std::string_view digits, unsigned base) const {
   if (!defer_big_ || digits.size() <= opts_.defer_digits)
     return false;
-  size_t lead = 0;
-  while (lead < digits.size() && (digits[lead] == '0' || digits[lead] == '_'))
-    ++lead;
-  size_t significant = 0;
-  for (size_t i = lead; i < digits.size(); ++i)
-    significant += digits[i] != '_' ? 1 : 0;
+  const size_t significant = detail::significant_digits(digits);
   // At least base^(significant - 1): over 2^64 from 65 binary digits, 21
   // decimal ones, 13 in base 36.
   return significant > 0 &&
@@ -2268,7 +2263,7 @@ ast::BigValue Parser::value_of(const ast::IntegerTerm& i) {
     for (size_t k = pending_bigs_.size(); k-- > 0;) {
       if (pending_bigs_[k].node == &i) {
         ast::BigValue v = detail::integer_value(pending_bigs_[k].digits, pending_bigs_[k].base);
-        v.negative = i.big->negative && !v.limbs.empty();
+        v.negative = i.big->negative;
         return v;
       }
     }
@@ -2277,15 +2272,9 @@ ast::BigValue Parser::value_of(const ast::IntegerTerm& i) {
 }
 
 void Parser::resolve_pending_bigs() {
+  // (Only literals over 2^64 are pending: none becomes small or zero.)
   for (const PendingBig& pb : pending_bigs_) {
-    ast::BigValue v = detail::integer_value(pb.digits, pb.base);
-    v.negative = pb.node->big->negative && !v.limbs.empty();
-    if (v.fits_int64()) {
-      // Leading zeros made it long, not large.
-      pb.node->value = v.to_int64();
-      pb.node->big = nullptr;
-      continue;
-    }
+    const ast::BigValue v = detail::integer_value(pb.digits, pb.base);
     auto* big = const_cast<ast::BigInt*>(pb.node->big);
     big->size = static_cast<uint32_t>(v.limbs.size());
     big->limbs = doc_.arena.copy_array(v.limbs.data(), v.limbs.size());

@@ -59,9 +59,7 @@ uint64_t bit_length(const BigValue& v) {
 
 } // namespace
 
-std::string integer_too_large(std::string_view digits, unsigned base) {
-  if (digits.size() < 1000)
-    return {};
+size_t significant_digits(std::string_view digits) {
   size_t n = 0;
   bool leading = true;
   for (char c : digits) {
@@ -70,6 +68,13 @@ std::string integer_too_large(std::string_view digits, unsigned base) {
     leading = false;
     ++n;
   }
+  return n;
+}
+
+std::string integer_too_large(std::string_view digits, unsigned base) {
+  if (digits.size() < 1000)
+    return {};
+  const size_t n = significant_digits(digits);
   // A literal of n significant digits needs more than (n - 1) * log2(b) bits
   // and at most n * log2(b); only between the two is it converted to tell.
   const double per_digit = std::log2(static_cast<double>(base));
@@ -90,7 +95,7 @@ ast::BigValue integer_value(std::string_view digits, unsigned base) {
     return integer_value_small(digits, base);
   if ((base & (base - 1)) == 0) {
     // A power of two: the digits' bits, least significant first.
-    const unsigned shift = base == 2 ? 1 : base == 4 ? 2 : base == 8 ? 3 : base == 16 ? 4 : 5;
+    const auto shift = static_cast<unsigned>(__builtin_ctz(base));
     BigValue v;
     uint64_t acc = 0;
     unsigned have = 0;

@@ -26,6 +26,9 @@ constexpr uint64_t kMaxIntegerBits = 33554368;
 /// Literals of up to this many characters are converted digit by digit.
 constexpr size_t kSmallLiteral = 400;
 
+/// The digits of a literal (with `_` separators) that are not leading zeros.
+size_t significant_digits(std::string_view digits);
+
 /// The error message when the digits (with `_` separators) of a base-`base`
 /// literal need more than kMaxIntegerBits bits, or an empty string.
 std::string integer_too_large(std::string_view digits, unsigned base = 10);
