@@ -2,6 +2,7 @@
 #include "base/huge_pages.h"
 
 #include <cstdint>
+#include <cstdlib>
 
 #if defined(__linux__)
 #include <sys/mman.h>
@@ -20,6 +21,15 @@ void advise_huge_pages(void* p, size_t bytes) {
   (void)p;
   (void)bytes;
 #endif
+}
+
+void* allocate_huge(size_t bytes) {
+  if (bytes == 0 || bytes % kHugePageBytes != 0)
+    return nullptr;
+  void* p = std::aligned_alloc(kHugePageBytes, bytes);
+  if (p != nullptr)
+    advise_huge_pages(p, bytes);
+  return p;
 }
 
 } // namespace relupkit::detail

@@ -17,4 +17,14 @@ inline constexpr size_t kHugePageBytes = size_t(2) << 20;
 /// ranges, or off Linux. Used on buffers of a few MiB and up.
 void advise_huge_pages(void* p, size_t bytes);
 
+/// Memory for `bytes` (a multiple of kHugePageBytes) aligned to a huge page
+/// and advised as above, or nullptr (then the caller allocates as it would
+/// have). Free it with std::free. For the large buffers that are filled from
+/// the start: each 2 MiB then costs one page fault instead of 512, and on the
+/// virtual machines this was measured on a 4 KiB fault costs about 11 us and a
+/// 2 MiB one about 125 us. It comes from malloc (aligned_alloc), not from a
+/// mapping of its own, so that a process that parses or prints again gets the
+/// same memory back, already faulted in, as it would from a plain malloc.
+void* allocate_huge(size_t bytes);
+
 } // namespace relupkit::detail

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <new>
 #include <sys/stat.h>
 
 #include <fmt/format.h>
@@ -13,9 +14,29 @@
 
 namespace relupkit {
 
+void SourceBuffer::Free::operator()(char* p) const { std::free(p); }
+
+std::unique_ptr<char, SourceBuffer::Free> SourceBuffer::allocate(size_t bytes) {
+  void* p = nullptr;
+  if (bytes >= kHugeFrom) {
+    // Aligned, so that every whole 2 MiB of it is a huge page; the last,
+    // partial one is left to 4 KiB pages, which costs a few hundred faults
+    // rather than up to 2 MiB of memory never used.
+    const size_t whole =
+        (bytes + detail::kHugePageBytes - 1) / detail::kHugePageBytes * detail::kHugePageBytes;
+    p = std::aligned_alloc(detail::kHugePageBytes, whole);
+  }
+  if (p == nullptr) {
+    p = std::malloc(bytes);
+    if (p == nullptr)
+      throw std::bad_alloc();
+  }
+  detail::advise_huge_pages(p, bytes);
+  return std::unique_ptr<char, Free>(static_cast<char*>(p));
+}
+
 SourceBuffer::SourceBuffer(std::string name, std::string_view text)
-    : name_(std::move(name)), data_(new char[text.size() + kPadding]), size_(text.size()) {
-  detail::advise_huge_pages(data_.get(), text.size());
+    : name_(std::move(name)), data_(allocate(text.size() + kPadding)), size_(text.size()) {
   if (!text.empty())
     std::memcpy(data_.get(), text.data(), text.size());
   std::memset(data_.get() + text.size(), 0, kPadding);
@@ -46,8 +67,7 @@ Result<SourceBuffer> SourceBuffer::read_file(const std::string& path) {
       std::fclose(f);
       return Err{ErrCode::Io, "file too large (4 GiB at most)", {}};
     }
-    buf.data_.reset(new char[known + kPadding]);
-    detail::advise_huge_pages(buf.data_.get(), known);
+    buf.data_ = allocate(known + kPadding);
     size_t got = std::fread(buf.data_.get(), 1, known, f);
     buf.size_ = got;
     // The file may have grown since ftell: read the rest the slow way.

@@ -2165,6 +2165,9 @@ bool Parser::after_value() {
 }
 
 Result<void> Parser::run() {
+  const auto n = static_cast<size_t>(end_ - base_);
+  doc_.arena.expect(n);
+  doc_.atoms.expect(n);
   Result<void> r = run_document();
   if (!r.ok() && failed_) {
     prefer_scan_error();
@@ -2435,6 +2438,9 @@ void Parser::start_part() {
 }
 
 void Parser::run_part(Part& part) {
+  const size_t rest = static_cast<size_t>(end_ - base_) - part.start;
+  doc_.arena.expect(rest);
+  doc_.atoms.expect(rest);
   p_ = base_ + part.start;
   last_end_ = part.start;
   any_token_ = true;

@@ -27,6 +27,7 @@
 
 #include <fmt/format.h>
 
+#include "base/big_vector.h"
 #include "base/huge_pages.h"
 #include "base/utf8.h"
 #include "print/float_format.h"
@@ -381,7 +382,6 @@ public:
     out_.reserve(out_.size() + room + room / 8 + 64);
     nodes_.reserve(source_bytes / 6 + 16);
     relupkit::detail::advise_huge_pages(out_.data() + out_.size(), out_.capacity() - out_.size());
-    relupkit::detail::advise_huge_pages(nodes_.data(), nodes_.capacity() * sizeof(uint32_t));
   }
 
 private:
@@ -555,19 +555,19 @@ private:
   bool latin1_;   ///< `~p`
   bool wide_;     ///< `~tp` with +pc unicode
 
-  std::vector<uint32_t> nodes_; ///< the Nodes, one or two words each, in pre-order
-  std::vector<uint64_t> refs_;  ///< term pointers and pool_ offsets of nodes
+  relupkit::detail::BigVector<uint32_t> nodes_; ///< the Nodes, one or two words each, in pre-order
+  relupkit::detail::BigVector<uint64_t> refs_;  ///< term pointers and pool_ offsets of nodes
   std::vector<std::pair<uint32_t, uint64_t>> big_lens_; ///< node, length: those over 24 bits
   size_t limit_ = 0;
   bool overflow_ = false;
   Flusher* flusher_ = nullptr;
-  std::vector<MFrame> mframes_;
+  relupkit::detail::BigVector<MFrame> mframes_;
   std::vector<MapEntry> entries_; ///< pairs of the open maps, a stack
   std::string pool_;
-  std::vector<AtomText> atoms_;
+  relupkit::detail::BigVector<AtomText> atoms_;
   std::vector<uint32_t> cps_; ///< code points of a text being measured
-  std::vector<Frame> frames_;
-  std::vector<FlatFrame> flat_;
+  relupkit::detail::BigVector<Frame> frames_;
+  relupkit::detail::BigVector<FlatFrame> flat_;
 };
 
 // ---------------------------------------------------------------------------
@@ -1534,6 +1534,7 @@ void Printer::print(TermRef t, int64_t col) {
   if (col < 1)
     col = 1;
   measure(t);
+  mframes_.release_if_large(); // (a deep term's: the layout's frames take their place)
   if (kind_at(0) == NodeKind::Leaf) {
     write_leaf(0);
     return;

@@ -108,6 +108,16 @@ public:
     other.reserved_ = 0;
   }
 
+  /// Says that about `bytes` will be allocated here. From kExpectLarge on, the
+  /// chunks start at a whole huge page (2 MiB) rather than at 64 KiB: the small
+  /// chunks would be filled at once anyway, and each of their 4 KiB pages is a
+  /// page fault of its own. Never makes chunks smaller.
+  void expect(size_t bytes) {
+    if (bytes >= kExpectLarge && next_chunk_ < kHugeChunk)
+      next_chunk_ = kHugeChunk;
+  }
+  static constexpr size_t kExpectLarge = size_t(1) << 20;
+
   /// Bytes reserved from the system so far.
   size_t reserved_bytes() const { return reserved_; }
 
@@ -131,8 +141,7 @@ private:
   }
 
   struct Free {
-    size_t mapped = 0; ///< a mapping of this many bytes (munmap), or 0 (free)
-    void operator()(char* p) const;
+    void operator()(char* p) const { std::free(p); }
   };
   using Chunk = std::unique_ptr<char, Free>;
 
@@ -149,7 +158,8 @@ private:
   }
   static Chunk allocate_chunk(size_t size);
 
-  static constexpr size_t kHuge = size_t(64) << 10; ///< rounding of oversized chunks
+  static constexpr size_t kHuge = size_t(64) << 10;     ///< rounding of oversized chunks
+  static constexpr size_t kHugeChunk = size_t(2) << 20; ///< a transparent huge page
   static constexpr size_t kMaxChunk = size_t(8) << 20;
 
   std::vector<Chunk> chunks_;

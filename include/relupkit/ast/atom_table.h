@@ -48,6 +48,12 @@ public:
   uint32_t chars(Atom a) const { return rec(a.id).chars; }
   size_t size() const { return size_; }
 
+  /// Says that the atoms come from a text of `source_bytes`: from 8 MiB on,
+  /// the records start in a whole huge page (Arena::expect()) instead of in
+  /// small chunks faulted in 4 KiB at a time; the page is then at most an
+  /// eighth of the text's size however few atoms it holds.
+  void expect(size_t source_bytes) { pool_.expect(source_bytes / 8); }
+
   /// Frees the lookup index (4 to 16 bytes per atom) of a table that is done
   /// growing: text(), chars() and size() go on working, intern() may no
   /// longer be called.

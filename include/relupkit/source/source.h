@@ -36,8 +36,18 @@ public:
   }
 
 private:
+  struct Free {
+    void operator()(char* p) const;
+  };
+  /// Room for `bytes` (padding included): from kHugeFrom on, aligned to a
+  /// transparent huge page, so that reading a large file costs one page fault
+  /// per 2 MiB instead of one per 4 KiB (about 11 us each on the machines
+  /// measured: a few ms on a 20 MB relup) but for the last, partial 2 MiB.
+  static std::unique_ptr<char, Free> allocate(size_t bytes);
+  static constexpr size_t kHugeFrom = size_t(4) << 20;
+
   std::string name_;
-  std::unique_ptr<char[]> data_;
+  std::unique_ptr<char, Free> data_;
   size_t size_ = 0;
 };
 

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: Apache-2.0
+// The buffers that large inputs put on whole huge pages: the source, the arena's
+// first chunks, the printer's arrays (detail::BigVector). What they hold must
+// not depend on where it lives.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <unistd.h>
+
+#include "base/big_vector.h"
+#include "base/huge_pages.h"
+#include "relupkit/ast/arena.h"
+#include "relupkit/parse/parser.h"
+#include "relupkit/source/source.h"
+#include "term_dump.h"
+
+namespace {
+
+using relupkit::SourceBuffer;
+using relupkit::ast::Arena;
+using relupkit::detail::BigVector;
+
+struct Wide {
+  uint64_t a = 7;
+  uint32_t b = 9;
+  uint32_t c = 0;
+};
+
+TEST(BigVector, KeepsItsValuesAcrossEveryGrowth) {
+  BigVector<uint32_t> v;
+  // 1.5 M values: malloc'd buffers, then mapped ones of 2, 4 and 8 MiB.
+  const uint32_t n = 1'500'000;
+  for (uint32_t i = 0; i < n; ++i) {
+    v.push_back(i * 2654435761u);
+    if (i == 1000 || i == 300'000 || i == n - 1) { // a malloc'd, then a mapped buffer
+      for (uint32_t j = 0; j <= i; j += 997)
+        ASSERT_EQ(v[j], j * 2654435761u) << "at size " << i + 1;
+    }
+  }
+  EXPECT_EQ(v.size(), n);
+  EXPECT_GE(v.capacity(), n);
+  EXPECT_EQ(v.back(), (n - 1) * 2654435761u);
+  for (uint32_t j = 0; j < n; ++j)
+    ASSERT_EQ(v.data()[j], j * 2654435761u);
+  v.clear();
+  EXPECT_TRUE(v.empty());
+  v.push_back(5);
+  EXPECT_EQ(v[0], 5u);
+}
+
+TEST(BigVector, ResizeValueInitialisesAndReserveKeepsValues) {
+  BigVector<Wide> v;
+  v.resize(3);
+  ASSERT_EQ(v.size(), 3u);
+  v[1].c = 42;
+  // Over kHugeFrom bytes (16 bytes a value): the buffer moves to a mapping.
+  v.resize(100'000);
+  ASSERT_EQ(v.size(), 100'000u);
+  EXPECT_EQ(v[1].c, 42u);
+  for (size_t i = 0; i < v.size(); i += 1111) {
+    EXPECT_EQ(v[i].a, 7u);
+    EXPECT_EQ(v[i].b, 9u);
+  }
+  EXPECT_EQ(v[99'999].a, 7u);
+  v[99'999].a = 1;
+  v.reserve(400'000);
+  EXPECT_GE(v.capacity(), 400'000u);
+  EXPECT_EQ(v.size(), 100'000u);
+  EXPECT_EQ(v[99'999].a, 1u);
+  EXPECT_EQ(v[1].c, 42u);
+  v.resize(2); // shrinks
+  EXPECT_EQ(v.size(), 2u);
+  EXPECT_EQ(v[1].c, 42u);
+}
+
+TEST(HugePages, AllocationsAreAlignedWholePages) {
+  const size_t page = relupkit::detail::kHugePageBytes;
+  EXPECT_EQ(relupkit::detail::allocate_huge(0), nullptr);
+  EXPECT_EQ(relupkit::detail::allocate_huge(page + 4096), nullptr); // not whole pages
+  void* p = relupkit::detail::allocate_huge(2 * page);
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(p) % page, 0u);
+  auto* c = static_cast<unsigned char*>(p);
+  c[0] = 1;
+  c[2 * page - 1] = 2;
+  EXPECT_EQ(c[0] + c[2 * page - 1], 3);
+  std::free(p);
+}
+
+TEST(Arena, ExpectStartsLargeInputsAtAHugePage) {
+  Arena small;
+  small.allocate(16, 8);
+  EXPECT_EQ(small.reserved_bytes(), size_t(64) << 10);
+
+  Arena hinted_small;
+  hinted_small.expect(Arena::kExpectLarge - 1);
+  hinted_small.allocate(16, 8);
+  EXPECT_EQ(hinted_small.reserved_bytes(), size_t(64) << 10);
+
+  Arena large;
+  large.expect(Arena::kExpectLarge);
+  auto* a = static_cast<char*>(large.allocate(16, 8));
+  EXPECT_EQ(large.reserved_bytes(), size_t(2) << 20);
+  // The chunks go on doubling from there, and keep what was written.
+  a[0] = 'x';
+  for (int i = 0; i < 300; ++i)
+    large.allocate(16 << 10, 16);
+  EXPECT_EQ(a[0], 'x');
+  EXPECT_EQ(large.reserved_bytes(), (size_t(2) + 4) << 20);
+  large.expect(1); // never smaller
+  large.allocate(8 << 20, 16);
+  EXPECT_GE(large.reserved_bytes(), (size_t(2) + 4 + 8) << 20);
+}
+
+std::string big_text(size_t bytes) {
+  std::string s;
+  s.reserve(bytes + 64);
+  uint32_t x = 12345;
+  while (s.size() < bytes) {
+    x = x * 1103515245u + 12345u;
+    s.push_back(static_cast<char>('a' + (x >> 16) % 26));
+  }
+  return s;
+}
+
+void expect_padded_copy(const SourceBuffer& src, const std::string& text) {
+  ASSERT_EQ(src.size(), text.size());
+  EXPECT_TRUE(src.text() == text);
+  for (size_t i = 0; i < SourceBuffer::kPadding; ++i)
+    ASSERT_EQ(src.data()[text.size() + i], '\0') << "padding byte " << i;
+}
+
+TEST(SourceBuffer, LargeTextsAreCopiedWholeWithTheirPadding) {
+  // Below and above the size from which the buffer is whole huge pages, and
+  // one whose padding crosses a 2 MiB boundary.
+  for (const size_t bytes : {size_t(1000), (size_t(4) << 20) - 100, (size_t(4) << 20),
+                             (size_t(6) << 20) - 30, (size_t(9) << 20) + 12345}) {
+    const std::string text = big_text(bytes);
+    SourceBuffer src("t", text);
+    expect_padded_copy(src, text);
+    SourceBuffer moved = std::move(src);
+    expect_padded_copy(moved, text);
+    moved.release();
+    EXPECT_EQ(moved.size(), 0u);
+  }
+}
+
+TEST(SourceBuffer, ReadsLargeFilesWhole) {
+  char path[] = "/tmp/relupkit_memory_test_XXXXXX";
+  const int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  close(fd);
+  for (const size_t bytes : {(size_t(4) << 20) + 1, (size_t(5) << 20) + 777}) {
+    const std::string text = big_text(bytes);
+    FILE* f = std::fopen(path, "wb");
+    ASSERT_NE(f, nullptr);
+    ASSERT_EQ(std::fwrite(text.data(), 1, text.size(), f), text.size());
+    std::fclose(f);
+    auto r = SourceBuffer::read_file(path);
+    ASSERT_TRUE(r.ok());
+    expect_padded_copy(*r, text);
+  }
+  std::remove(path);
+}
+
+TEST(SourceBuffer, LargeDocumentsParseAsSmallOnesDo) {
+  // The same terms, once alone and once after 5 MiB of comment: the large
+  // input goes through the huge-page source, arena and atom records.
+  const std::string terms = "{app_a,[m1,m2,'Q q',\"s\"],-12,3.5e0}.\n{m2,m1}.\n";
+  const std::string large = "%" + big_text(size_t(5) << 20) + "\n" + terms;
+  relupkit::ast::Document small_doc;
+  small_doc.source = SourceBuffer("small", terms);
+  ASSERT_TRUE(relupkit::parse::parse_into(small_doc, {}).ok());
+  relupkit::ast::Document large_doc;
+  large_doc.source = SourceBuffer("large", large);
+  ASSERT_TRUE(relupkit::parse::parse_into(large_doc, {}).ok());
+  ASSERT_EQ(large_doc.terms.size(), 2u);
+  ASSERT_EQ(small_doc.terms.size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    std::string a, b;
+    relupkit::test::dump(a, small_doc, small_doc.terms[i]);
+    relupkit::test::dump(b, large_doc, large_doc.terms[i]);
+    EXPECT_EQ(a, b);
+    EXPECT_EQ(large_doc.terms[i].span().begin - small_doc.terms[i].span().begin,
+              large.size() - terms.size());
+  }
+  EXPECT_EQ(large_doc.atoms.size(), small_doc.atoms.size());
+  for (uint32_t id = 0; id < small_doc.atoms.size(); ++id)
+    EXPECT_EQ(large_doc.atoms.text({id}), small_doc.atoms.text({id}));
+  EXPECT_GE(large_doc.arena.reserved_bytes(), size_t(2) << 20);
+  EXPECT_LT(small_doc.arena.reserved_bytes(), size_t(1) << 20);
+}
+
+} // namespace
