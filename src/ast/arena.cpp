@@ -7,14 +7,21 @@
 
 namespace relupkit::ast {
 
+void Arena::Free::operator()(char* p) const {
+  if (mapped != 0)
+    detail::unmap_huge_pages(p, mapped);
+  else
+    std::free(p);
+}
+
 Arena::Chunk Arena::allocate_chunk(size_t size) {
-  // A chunk of whole 2 MiB pages is aligned to them and marked for transparent
-  // huge pages: a large file's AST then costs a few faults instead of one per
-  // 4 KiB page (about a fifth of a large parse's time was the kernel faulting
-  // pages in). Where huge pages are off, it is plain memory.
+  // A chunk of whole 2 MiB pages is mapped on its own, aligned, and marked for
+  // transparent huge pages: a large file's AST then costs a few faults instead
+  // of one per 4 KiB page (about a fifth of a large parse's time was the
+  // kernel faulting pages in). Where huge pages are off, it is plain memory.
   if (size >= detail::kHugePageBytes && size % detail::kHugePageBytes == 0) {
-    if (void* p = detail::allocate_huge(size))
-      return Chunk(static_cast<char*>(p));
+    if (void* p = detail::map_huge_pages(size))
+      return Chunk(static_cast<char*>(p), Free{size});
   }
   void* p = std::malloc(size);
   if (p == nullptr)

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <mutex>
 
 #if defined(__linux__)
 #include <sys/mman.h>
@@ -30,6 +31,91 @@ void* allocate_huge(size_t bytes) {
   if (p != nullptr)
     advise_huge_pages(p, bytes);
   return p;
+}
+
+namespace {
+
+/// Mappings given back by unmap_huge_pages(), kept for the next
+/// map_huge_pages() of the same size: a process that parses again (a loop
+/// over files, the benchmark) then reuses its arena's pages instead of having
+/// the kernel fault and zero them afresh. Bounded, and only ever filled by
+/// memory already freed, so a single parse's peak is what it was.
+struct MappingCache {
+  static constexpr size_t kMaxBytes = size_t(64) << 20;
+  static constexpr size_t kMaxEntries = 16;
+  struct Entry {
+    void* p;
+    size_t bytes;
+  };
+  std::mutex mutex;
+  Entry entries[kMaxEntries] = {};
+  size_t count = 0;
+  size_t bytes = 0;
+
+  void* take(size_t want) {
+    const std::lock_guard<std::mutex> lock(mutex);
+    for (size_t i = count; i-- > 0;) {
+      if (entries[i].bytes == want) {
+        void* p = entries[i].p;
+        entries[i] = entries[--count];
+        bytes -= want;
+        return p;
+      }
+    }
+    return nullptr;
+  }
+  bool keep(void* p, size_t n) {
+    const std::lock_guard<std::mutex> lock(mutex);
+    if (count == kMaxEntries || bytes + n > kMaxBytes)
+      return false;
+    entries[count++] = Entry{p, n};
+    bytes += n;
+    return true;
+  }
+};
+
+MappingCache& mapping_cache() {
+  static MappingCache* cache = new MappingCache(); // (never destroyed: used until exit)
+  return *cache;
+}
+
+} // namespace
+
+void* map_huge_pages(size_t bytes) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  if (bytes == 0 || bytes % kHugePageBytes != 0)
+    return nullptr;
+  if (void* p = mapping_cache().take(bytes))
+    return p;
+  // Map one huge page more, then trim the ends to an aligned range.
+  const size_t len = bytes + kHugePageBytes;
+  void* m = mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (m == MAP_FAILED)
+    return nullptr;
+  char* base = static_cast<char*>(m);
+  char* aligned = reinterpret_cast<char*>((reinterpret_cast<uintptr_t>(base) + kHugePageBytes - 1) &
+                                          ~uintptr_t(kHugePageBytes - 1));
+  if (aligned != base)
+    munmap(base, static_cast<size_t>(aligned - base));
+  const size_t tail = static_cast<size_t>(base + len - (aligned + bytes));
+  if (tail != 0)
+    munmap(aligned + bytes, tail);
+  advise_huge_pages(aligned, bytes);
+  return aligned;
+#else
+  (void)bytes;
+  return nullptr;
+#endif
+}
+
+void unmap_huge_pages(void* p, size_t bytes) {
+#if defined(__linux__)
+  if (p != nullptr && !mapping_cache().keep(p, bytes))
+    munmap(p, bytes);
+#else
+  (void)p;
+  (void)bytes;
+#endif
 }
 
 } // namespace relupkit::detail

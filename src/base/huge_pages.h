@@ -27,4 +27,15 @@ void advise_huge_pages(void* p, size_t bytes);
 /// same memory back, already faulted in, as it would from a plain malloc.
 void* allocate_huge(size_t bytes);
 
+/// A mapping of `bytes` (a multiple of kHugePageBytes), aligned to a huge
+/// page and advised as above, or nullptr (off Linux, or when mmap fails); its
+/// contents are undefined. Free it with unmap_huge_pages(p, bytes), which keeps
+/// up to 64 MiB of such mappings for the next calls of the same size, so that
+/// a process that parses again reuses its arena's pages rather than having the
+/// kernel fault and zero them afresh (about 4% of a parse of the bench relup);
+/// the first parse in a process, and so its peak memory, is as it was. For
+/// the AST's arena chunks.
+void* map_huge_pages(size_t bytes);
+void unmap_huge_pages(void* p, size_t bytes);
+
 } // namespace relupkit::detail

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <string>
 #include <unistd.h>
+#include <vector>
 
 #include "base/big_vector.h"
 #include "base/huge_pages.h"
@@ -88,6 +89,41 @@ TEST(HugePages, AllocationsAreAlignedWholePages) {
   c[2 * page - 1] = 2;
   EXPECT_EQ(c[0] + c[2 * page - 1], 3);
   std::free(p);
+}
+
+TEST(HugePages, MappingsAreAlignedAndComeBackForTheSameSize) {
+  const size_t page = relupkit::detail::kHugePageBytes;
+  EXPECT_EQ(relupkit::detail::map_huge_pages(0), nullptr);
+  EXPECT_EQ(relupkit::detail::map_huge_pages(page + 4096), nullptr);
+  void* a = relupkit::detail::map_huge_pages(2 * page);
+#if defined(__linux__)
+  ASSERT_NE(a, nullptr);
+#endif
+  if (a == nullptr)
+    GTEST_SKIP() << "no mappings here";
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(a) % page, 0u);
+  static_cast<char*>(a)[2 * page - 1] = 'a';
+  relupkit::detail::unmap_huge_pages(a, 2 * page);
+  // The freed mapping is kept for the next one of its size (not of another).
+  void* b = relupkit::detail::map_huge_pages(3 * page);
+  ASSERT_NE(b, nullptr);
+  EXPECT_NE(b, a);
+  void* c = relupkit::detail::map_huge_pages(2 * page);
+  EXPECT_EQ(c, a);
+  static_cast<char*>(c)[0] = 'c';
+  static_cast<char*>(b)[3 * page - 1] = 'b';
+  EXPECT_EQ(static_cast<char*>(c)[0], 'c');
+  relupkit::detail::unmap_huge_pages(b, 3 * page);
+  relupkit::detail::unmap_huge_pages(c, 2 * page);
+  // Past the cache's bounds, mappings are simply unmapped; all stay usable.
+  std::vector<void*> many;
+  for (int i = 0; i < 40; ++i) {
+    many.push_back(relupkit::detail::map_huge_pages(2 * page));
+    ASSERT_NE(many.back(), nullptr);
+    static_cast<char*>(many.back())[i] = 'x';
+  }
+  for (void* p : many)
+    relupkit::detail::unmap_huge_pages(p, 2 * page);
 }
 
 TEST(Arena, ExpectStartsLargeInputsAtAHugePage) {

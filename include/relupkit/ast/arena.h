@@ -141,7 +141,8 @@ private:
   }
 
   struct Free {
-    void operator()(char* p) const { std::free(p); }
+    size_t mapped = 0; ///< a mapping of this many bytes (unmap_huge_pages), or 0 (free)
+    void operator()(char* p) const;
   };
   using Chunk = std::unique_ptr<char, Free>;
 
