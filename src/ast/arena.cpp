@@ -14,6 +14,8 @@ void Arena::Free::operator()(char* p) const {
     std::free(p);
 }
 
+void Arena::release_cached_chunks() { detail::release_cached_mappings(); }
+
 Arena::Chunk Arena::allocate_chunk(size_t size) {
   // A chunk of whole 2 MiB pages is mapped on its own, aligned, and marked for
   // transparent huge pages: a large file's AST then costs a few faults instead

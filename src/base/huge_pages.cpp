@@ -72,6 +72,19 @@ struct MappingCache {
     bytes += n;
     return true;
   }
+  void release() {
+    const std::lock_guard<std::mutex> lock(mutex);
+#if defined(__linux__)
+    for (size_t i = 0; i < count; ++i)
+      munmap(entries[i].p, entries[i].bytes);
+#endif
+    count = 0;
+    bytes = 0;
+  }
+  size_t held() {
+    const std::lock_guard<std::mutex> lock(mutex);
+    return bytes;
+  }
 };
 
 MappingCache& mapping_cache() {
@@ -117,5 +130,9 @@ void unmap_huge_pages(void* p, size_t bytes) {
   (void)bytes;
 #endif
 }
+
+void release_cached_mappings() { mapping_cache().release(); }
+
+size_t cached_mapping_bytes() { return mapping_cache().held(); }
 
 } // namespace relupkit::detail

@@ -37,5 +37,9 @@ void* allocate_huge(size_t bytes);
 /// the AST's arena chunks.
 void* map_huge_pages(size_t bytes);
 void unmap_huge_pages(void* p, size_t bytes);
+/// Unmaps the mappings unmap_huge_pages() kept (Arena::release_cached_chunks()).
+void release_cached_mappings();
+/// Bytes of mappings kept for reuse now.
+size_t cached_mapping_bytes();
 
 } // namespace relupkit::detail

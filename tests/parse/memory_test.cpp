@@ -124,6 +124,19 @@ TEST(HugePages, MappingsAreAlignedAndComeBackForTheSameSize) {
   }
   for (void* p : many)
     relupkit::detail::unmap_huge_pages(p, 2 * page);
+  EXPECT_GT(relupkit::detail::cached_mapping_bytes(), 0u);
+  EXPECT_LE(relupkit::detail::cached_mapping_bytes(), size_t(64) << 20);
+  Arena::release_cached_chunks();
+  EXPECT_EQ(relupkit::detail::cached_mapping_bytes(), 0u);
+  // A freed arena's huge chunks are kept; release_cached_chunks() drops them.
+  {
+    Arena arena;
+    arena.expect(Arena::kExpectLarge);
+    arena.allocate(100, 8);
+  }
+  EXPECT_EQ(relupkit::detail::cached_mapping_bytes(), page); // its one 2 MiB chunk
+  Arena::release_cached_chunks();
+  EXPECT_EQ(relupkit::detail::cached_mapping_bytes(), 0u);
 }
 
 TEST(Arena, ExpectStartsLargeInputsAtAHugePage) {

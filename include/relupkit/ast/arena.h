@@ -118,6 +118,13 @@ public:
   }
   static constexpr size_t kExpectLarge = size_t(1) << 20;
 
+  /// Gives back to the system the huge-page chunks that freed arenas left for
+  /// reuse. An arena's chunks of whole 2 MiB pages are not unmapped when it is
+  /// freed but kept, up to 64 MiB in the process, for the next arena's chunks
+  /// of the same size, so that parsing again costs no page faults; a
+  /// long-running process that is done parsing can call this to drop them.
+  static void release_cached_chunks();
+
   /// Bytes reserved from the system so far.
   size_t reserved_bytes() const { return reserved_; }
 
