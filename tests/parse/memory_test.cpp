@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -198,13 +199,12 @@ TEST(SourceBuffer, LargeTextsAreCopiedWholeWithTheirPadding) {
 }
 
 TEST(SourceBuffer, ReadsLargeFilesWhole) {
-  char path[] = "/tmp/relupkit_memory_test_XXXXXX";
-  const int fd = mkstemp(path);
-  ASSERT_GE(fd, 0);
-  close(fd);
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("relupkit_memory_test_" + std::to_string(getpid())))
+                               .string();
   for (const size_t bytes : {(size_t(4) << 20) + 1, (size_t(5) << 20) + 777}) {
     const std::string text = big_text(bytes);
-    FILE* f = std::fopen(path, "wb");
+    FILE* f = std::fopen(path.c_str(), "wb");
     ASSERT_NE(f, nullptr);
     ASSERT_EQ(std::fwrite(text.data(), 1, text.size(), f), text.size());
     std::fclose(f);
@@ -212,7 +212,7 @@ TEST(SourceBuffer, ReadsLargeFilesWhole) {
     ASSERT_TRUE(r.ok());
     expect_padded_copy(*r, text);
   }
-  std::remove(path);
+  std::remove(path.c_str());
 }
 
 TEST(SourceBuffer, LargeDocumentsParseAsSmallOnesDo) {
