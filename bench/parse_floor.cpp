@@ -102,15 +102,13 @@ uint64_t white_mask(const char* p) { return mask64<relupkit::parse::detail::whit
 
 enum class Mode { Masks, Walk, Hash, Intern };
 
-/// One pass of the skeleton over [base, base + n) (64 readable bytes past the
-/// end). Returns a checksum; `ids` gets one value per bare atom in Intern mode,
-/// `atoms` the atoms found in Walk mode.
-uint64_t skeleton(const char* base,
-                  size_t n,
-                  Mode mode,
-                  std::vector<uint64_t>& out,
-                  AtomTable* table,
-                  std::vector<AtomText>* atoms) {
+/// The block walk over [base, base + n) (64 readable bytes past the end):
+/// every token start found from the block masks; `atom(text, bytes)` for each
+/// bare atom, its end found in the mask (or past the block); one value pushed
+/// to `out` for any other token. With `CountOnly`, only counts the token
+/// starts (masks). Returns the count, or out's size.
+template <bool CountOnly, typename OnAtom>
+uint64_t walk_blocks(const char* base, size_t n, std::vector<uint64_t>& out, OnAtom&& atom) {
   uint64_t sum = 0, prev_name = 0;
   size_t resume = 0; // inside a comment or a quoted text until here
   for (size_t b = 0; b < n; b += 64) {
@@ -120,7 +118,7 @@ uint64_t skeleton(const char* base,
     prev_name = name >> 63;
     if (b + 64 > n)
       starts &= n - b == 64 ? ~uint64_t{0} : (uint64_t{1} << (n - b)) - 1;
-    if (mode == Mode::Masks) {
+    if constexpr (CountOnly) {
       sum += static_cast<uint64_t>(__builtin_popcountll(starts));
       continue;
     }
@@ -139,17 +137,7 @@ uint64_t skeleton(const char* base,
         if (rest == 0)
           while (is_name(base[at + len]))
             ++len;
-        const char* text = base + at;
-        const auto bytes = static_cast<uint32_t>(len);
-        if (mode == Mode::Walk) {
-          out.push_back(bytes);
-          if (atoms != nullptr)
-            atoms->push_back({text, bytes});
-        } else if (mode == Mode::Hash) {
-          out.push_back(AtomTable::hash(text, bytes));
-        } else {
-          out.push_back(table->intern(std::string_view(text, bytes), bytes).id);
-        }
+        atom(base + at, static_cast<uint32_t>(len));
         resume = at + len;
       } else if (c == '%' || c == '"' || c == '\'') {
         const char stop = c == '%' ? '\n' : c;
@@ -161,7 +149,31 @@ uint64_t skeleton(const char* base,
       }
     }
   }
-  return sum + out.size();
+  return CountOnly ? sum : out.size();
+}
+
+/// One pass of the skeleton in `mode`. Returns a checksum; `out` gets one
+/// value per token (in Intern mode an atom's id), `atoms` the atoms found in
+/// Walk mode.
+uint64_t skeleton(const char* base,
+                  size_t n,
+                  Mode mode,
+                  std::vector<uint64_t>& out,
+                  AtomTable* table,
+                  std::vector<AtomText>* atoms) {
+  if (mode == Mode::Masks)
+    return walk_blocks<true>(base, n, out, [](const char*, uint32_t) {});
+  return walk_blocks<false>(base, n, out, [&](const char* text, uint32_t bytes) {
+    if (mode == Mode::Walk) {
+      out.push_back(bytes);
+      if (atoms != nullptr)
+        atoms->push_back({text, bytes});
+    } else if (mode == Mode::Hash) {
+      out.push_back(AtomTable::hash(text, bytes));
+    } else {
+      out.push_back(table->intern(std::string_view(text, bytes), bytes).id);
+    }
+  });
 }
 
 /// walk|intern: the walk on this thread, the interning on another, joined by a
@@ -200,49 +212,17 @@ uint64_t pipelined(const char* base, size_t n, std::vector<uint64_t>& out, AtomT
     }
   });
   size_t h = 0, tail_seen = 0;
-  size_t resume = 0;
-  uint64_t prev_name = 0;
-  for (size_t b = 0; b < n; b += 64) {
-    const char* p = base + b;
-    const uint64_t name = name_mask(p);
-    uint64_t starts = (name & ~((name << 1) | prev_name)) | (~name & ~white_mask(p));
-    prev_name = name >> 63;
-    if (b + 64 > n)
-      starts &= n - b == 64 ? ~uint64_t{0} : (uint64_t{1} << (n - b)) - 1;
-    while (starts != 0) {
-      const auto i = static_cast<size_t>(__builtin_ctzll(starts));
-      starts &= starts - 1;
-      const size_t at = b + i;
-      if (at < resume)
-        continue;
-      const char c = base[at];
-      if (c >= 'a' && c <= 'z') {
-        const uint64_t rest = ~name >> i;
-        size_t len = rest != 0 ? static_cast<size_t>(__builtin_ctzll(rest)) : 64 - i;
-        if (rest == 0)
-          while (is_name(base[at + len]))
-            ++len;
-        if (h - tail_seen == kRing) {
-          while (h - (tail_seen = tail.load(std::memory_order_acquire)) == kRing)
-            std::this_thread::yield();
-        }
-        ring[h & (kRing - 1)] =
-            Job{base + at, static_cast<uint32_t>(len), static_cast<uint32_t>(out.size())};
-        out.push_back(0); // its id, when the other thread has it
-        ++h;
-        if ((h & (kBatch - 1)) == 0)
-          head.store(h, std::memory_order_release);
-        resume = at + len;
-      } else if (c == '%' || c == '"' || c == '\'') {
-        const char stop = c == '%' ? '\n' : c;
-        const void* e = std::memchr(base + at + 1, stop, n - at - 1);
-        resume = e != nullptr ? static_cast<size_t>(static_cast<const char*>(e) - base) + 1 : n;
-        out.push_back(static_cast<unsigned char>(c));
-      } else {
-        out.push_back(static_cast<unsigned char>(c));
-      }
+  walk_blocks<false>(base, n, out, [&](const char* text, uint32_t bytes) {
+    if (h - tail_seen == kRing) {
+      while (h - (tail_seen = tail.load(std::memory_order_acquire)) == kRing)
+        std::this_thread::yield();
     }
-  }
+    ring[h & (kRing - 1)] = Job{text, bytes, static_cast<uint32_t>(out.size())};
+    out.push_back(0); // its id, when the other thread has it
+    ++h;
+    if ((h & (kBatch - 1)) == 0)
+      head.store(h, std::memory_order_release);
+  });
   head.store(h, std::memory_order_release);
   done.store(true, std::memory_order_release);
   worker.join();
