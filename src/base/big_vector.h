@@ -76,7 +76,7 @@ private:
   void reallocate(size_t cap) {
     void* p = nullptr;
     if (cap * sizeof(T) >= kHugeFrom) {
-      const size_t bytes = (cap * sizeof(T) + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes;
+      const size_t bytes = round_up_to_huge_pages(cap * sizeof(T));
       p = allocate_huge(bytes);
       if (p != nullptr)
         cap = bytes / sizeof(T);

@@ -9,6 +9,11 @@ namespace relupkit::detail {
 /// The size of a transparent huge page on the platforms this asks for them.
 inline constexpr size_t kHugePageBytes = size_t(2) << 20;
 
+/// `bytes` rounded up to whole huge pages.
+inline constexpr size_t round_up_to_huge_pages(size_t bytes) {
+  return (bytes + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes;
+}
+
 /// Asks the kernel to back the whole 2 MiB pages inside [p, p + bytes) with
 /// transparent huge pages when they are first touched (MADV_HUGEPAGE). A large
 /// buffer filled once then costs a few page faults instead of one per 4 KiB:

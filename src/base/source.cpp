@@ -22,9 +22,7 @@ std::unique_ptr<char, SourceBuffer::Free> SourceBuffer::allocate(size_t bytes) {
     // Aligned, so that every whole 2 MiB of it is a huge page; the last,
     // partial one is left to 4 KiB pages, which costs a few hundred faults
     // rather than up to 2 MiB of memory never used.
-    const size_t whole =
-        (bytes + detail::kHugePageBytes - 1) / detail::kHugePageBytes * detail::kHugePageBytes;
-    p = std::aligned_alloc(detail::kHugePageBytes, whole);
+    p = std::aligned_alloc(detail::kHugePageBytes, detail::round_up_to_huge_pages(bytes));
   }
   if (p == nullptr) {
     p = std::malloc(bytes);

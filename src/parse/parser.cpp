@@ -570,6 +570,7 @@ private:
   uint32_t decode(const char*& q) const;
   void lex_name(Token& t, bool var);
   void lex_number(Token& t);
+  void lex_long_integer(Token& t, const char* start, std::string_view digits, unsigned base);
   void lex_string(Token& t, char quote);
   bool lex_escape(const char*& q, uint32_t& value);
   void lex_char(Token& t);
@@ -1117,26 +1118,8 @@ void Parser::lex_number(Token& t) {
       return;
     }
     t.kind = Tok::Integer;
-    const std::string_view text(digits, size_t(p_ - digits));
-    std::string too_large = detail::integer_too_large(text, static_cast<unsigned>(base));
-    if (!too_large.empty()) {
-      fail(off(start), std::move(too_large));
-      t.kind = Tok::Other;
-      return;
-    }
-    big_pending_ = defers(text, static_cast<unsigned>(base));
-    if (big_pending_) {
-      big_digits_ = text;
-      big_base_ = static_cast<unsigned>(base);
-      t.big = true;
-      return;
-    }
-    big_value_ = detail::integer_value(text, static_cast<unsigned>(base));
-    if (big_value_.fits_int64()) {
-      t.ival = big_value_.to_int64();
-    } else {
-      t.big = true;
-    }
+    lex_long_integer(t, start, std::string_view(digits, size_t(p_ - digits)),
+                     static_cast<unsigned>(base));
     return;
   }
   if (p_ + 1 < end_ && *p_ == '.' && is_digit(p_[1])) {
@@ -1188,20 +1171,27 @@ void Parser::lex_number(Token& t) {
     t.ival = v;
     return;
   }
-  std::string too_large = detail::integer_too_large(std::string_view(start, n));
+  lex_long_integer(t, start, std::string_view(start, n), 10);
+}
+
+// The value of an Integer token whose `digits` (base `base`) may not fit 64
+// bits: an error past OTP's largest integer, a pending literal (defers()), or
+// the value, in t.ival when it fits and in big_value_ when not.
+void Parser::lex_long_integer(Token& t, const char* start, std::string_view digits, unsigned base) {
+  std::string too_large = detail::integer_too_large(digits, base);
   if (!too_large.empty()) {
     fail(off(start), std::move(too_large));
     t.kind = Tok::Other;
     return;
   }
-  big_pending_ = defers(std::string_view(start, n), 10);
+  big_pending_ = defers(digits, base);
   if (big_pending_) {
-    big_digits_ = std::string_view(start, n);
-    big_base_ = 10;
+    big_digits_ = digits;
+    big_base_ = base;
     t.big = true;
     return;
   }
-  big_value_ = detail::integer_value(std::string_view(start, n));
+  big_value_ = detail::integer_value(digits, base);
   if (big_value_.fits_int64())
     t.ival = big_value_.to_int64();
   else
