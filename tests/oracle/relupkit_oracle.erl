@@ -1287,10 +1287,9 @@ norm_input({L, B}) -> {L, B, []};
 norm_input({L, B, O}) -> {L, B, O}.
 
 oracle(F) ->
-    case guarded_consult(F) of
-        {ok, Terms} ->
-            {ok, Bin} = file:read_file(F),
-            {ok, expected_output(Bin, Terms)};
+    {ok, Bin} = file:read_file(F),
+    case guarded_consult(F, Bin) of
+        {ok, Terms} -> {ok, expected_output(Bin, Terms)};
         {error, E} -> {error, E}
     end.
 
@@ -1302,17 +1301,16 @@ consult(F) ->
     catch Class:Reason -> {error, {exception, Class, Reason}}
     end.
 
-%% consult/1, unless the text asks for a binary segment of more bits than
-%% relupkit allows a file of its size (2^27 + 64 per byte of text): a
-%% mutated text can ask for billions of bits in a few bytes (a size such as
+%% consult/1 of F (whose bytes are Bin), unless the text asks for a binary
+%% segment of more bits than relupkit allows a file of its size (2^27 + 64 per
+%% byte of text): a mutated text can ask for billions of bits in a few bytes (a size such as
 %% `32#002native`, read as one based integer), and OTP then builds integers
 %% of hundreds of MB in BIFs that cannot be interrupted (seed 628918600765 of
 %% malformed.mutated: over ten minutes and 14 GB). relupkit refuses such
 %% binaries by design (README, "Known, deliberate differences": binaries are
 %% bounded by the input's size), so the file is {error, {huge_segment, Size}}
 %% without asking OTP, and relupkit must refuse it.
-guarded_consult(F) ->
-    {ok, Bin} = file:read_file(F),
+guarded_consult(F, Bin) ->
     case huge_segment(Bin) of
         false -> consult(F);
         Size -> {error, {huge_segment, Size}}
