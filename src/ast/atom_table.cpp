@@ -3,7 +3,23 @@
 
 #include <cstddef>
 
+#include "base/huge_pages.h"
+
 namespace relupkit::ast {
+
+namespace {
+
+/// Replaces `v` with `n` zeros in new memory, faulted in at once: every slot
+/// of a rehashed table is written.
+template <typename T> void fresh_zeroed(std::vector<T>& v, size_t n) {
+  std::vector<T> fresh;
+  fresh.reserve(n);
+  detail::populate(fresh.data(), n * sizeof(T));
+  fresh.assign(n, T{0});
+  v.swap(fresh);
+}
+
+} // namespace
 
 AtomTable::AtomTable() {
   slots_.assign(1024, 0);
@@ -68,9 +84,9 @@ void AtomTable::rehash(size_t slots) {
   // (A slot keeps only part of the hash: each text is hashed again.)
   mask_ = slots - 1;
   if (wide_)
-    wide_slots_.assign(slots, 0);
+    fresh_zeroed(wide_slots_, slots);
   else
-    slots_.assign(slots, 0);
+    fresh_zeroed(slots_, slots);
   for (uint32_t id = 0; id < size_; ++id) {
     const std::string_view text = rec(id).text();
     const uint64_t h = hash(text.data(), text.size());

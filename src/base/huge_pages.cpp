@@ -11,6 +11,11 @@
 
 namespace relupkit::detail {
 
+namespace {
+/// Below this a populate call costs about what the faults it saves do.
+constexpr size_t kMinPopulateBytes = size_t(64) << 10;
+} // namespace
+
 void advise_huge_pages(void* p, size_t bytes) {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
   const auto begin = reinterpret_cast<uintptr_t>(p);
@@ -18,6 +23,23 @@ void advise_huge_pages(void* p, size_t bytes) {
   const uintptr_t last = (begin + bytes) & ~uintptr_t(kHugePageBytes - 1);
   if (last > first)
     madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+#else
+  (void)p;
+  (void)bytes;
+#endif
+}
+
+void populate(void* p, size_t bytes) {
+#if defined(__linux__)
+  constexpr size_t kPage = 4096;
+  constexpr int kPopulateWrite = 23; // MADV_POPULATE_WRITE, missing from older headers
+  if (bytes < kMinPopulateBytes)
+    return;
+  const auto begin = reinterpret_cast<uintptr_t>(p);
+  const uintptr_t first = (begin + kPage - 1) & ~uintptr_t(kPage - 1);
+  const uintptr_t last = (begin + bytes) & ~uintptr_t(kPage - 1);
+  if (last > first)
+    (void)madvise(reinterpret_cast<void*>(first), last - first, kPopulateWrite); // advice only
 #else
   (void)p;
   (void)bytes;

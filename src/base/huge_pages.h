@@ -22,6 +22,15 @@ inline constexpr size_t round_up_to_huge_pages(size_t bytes) {
 /// ranges, or off Linux. Used on buffers of a few MiB and up.
 void advise_huge_pages(void* p, size_t bytes);
 
+/// Asks the kernel to fault in now, in one call, the whole 4 KiB pages inside
+/// [p, p + bytes), as if each had been written (MADV_POPULATE_WRITE, Linux 5.14
+/// and later; elsewhere, or on small ranges, it does nothing). For buffers
+/// that are about to be filled: on the virtual machines this was measured on,
+/// a page faulted in by a write costs about 17 us and one populated this way
+/// about 8 (an 8 MiB buffer, three runs each). The memory is the process's
+/// either way once written; only what is never written would cost more.
+void populate(void* p, size_t bytes);
+
 /// Memory for `bytes` (a multiple of kHugePageBytes) aligned to a huge page
 /// and advised as above, or nullptr (then the caller allocates as it would
 /// have). Free it with std::free. For the large buffers that are filled from

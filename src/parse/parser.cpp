@@ -43,6 +43,7 @@
 
 #include <fmt/format.h>
 
+#include "base/huge_pages.h"
 #include "byte_classes.h"
 #include "values.h"
 
@@ -54,9 +55,9 @@ namespace {
 
 /// A stack of trivially copyable values whose push is always inlined (the
 /// parser pushes a value or a frame per token; std::vector's push_back is not
-/// inlined into a function as large as parse_term). Grows by doubling, with
-/// realloc: the room not yet used is never written, so it costs address space,
-/// not memory (std::vector::resize would zero it).
+/// inlined into a function as large as parse_term). Grows by doubling; the
+/// room not yet used is not written, so beyond the 128 KiB that grow() faults in
+/// ahead it costs address space, not memory (std::vector::resize would zero it).
 template <typename T> class Stack {
   static_assert(std::is_trivially_copyable_v<T>);
 
@@ -100,9 +101,30 @@ public:
 private:
   __attribute__((noinline)) void grow() {
     const size_t cap = cap_ == 0 ? 64 : 2 * cap_;
-    void* p = std::realloc(store_, cap * sizeof(T));
-    if (p == nullptr)
-      throw std::bad_alloc();
+    const size_t used = size_ * sizeof(T);
+    const size_t bytes = cap * sizeof(T);
+    // The values go to the front of the new block, and the room after them is
+    // written as the stack grows: the pages for both, up to 128 KiB of that
+    // room, are faulted in at once (detail::populate() does nothing below 64
+    // KiB), the rest as they are reached. Up to 1 MiB the block is new, so
+    // that the copy's pages are among them; past that realloc, which moves a
+    // block that large by remapping it, not by copying it.
+    const size_t ahead = std::min(bytes, used + (size_t{1} << 17));
+    void* p;
+    if (bytes <= (size_t{1} << 20)) {
+      p = std::malloc(bytes);
+      if (p == nullptr)
+        throw std::bad_alloc();
+      relupkit::detail::populate(p, ahead);
+      if (used != 0)
+        std::memcpy(p, store_, used);
+      std::free(store_);
+    } else {
+      p = std::realloc(store_, bytes);
+      if (p == nullptr)
+        throw std::bad_alloc();
+      relupkit::detail::populate(static_cast<char*>(p) + used, ahead - used);
+    }
     store_ = static_cast<T*>(p);
     cap_ = cap;
   }

@@ -10,6 +10,9 @@
 #include <filesystem>
 #include <string>
 #include <unistd.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 #include <vector>
 
 #include "base/big_vector.h"
@@ -139,6 +142,48 @@ TEST(HugePages, MappingsAreAlignedAndComeBackForTheSameSize) {
   Arena::release_cached_chunks();
   EXPECT_EQ(relupkit::detail::cached_mapping_bytes(), 0u);
 }
+
+#if defined(__linux__)
+/// How many of the 4 KiB pages of the page-aligned `p`, `bytes` long, are resident.
+size_t resident_pages(const void* p, size_t bytes) {
+  std::vector<unsigned char> in(bytes / 4096);
+  if (mincore(const_cast<void*>(p), bytes, in.data()) != 0)
+    return SIZE_MAX;
+  size_t n = 0;
+  for (unsigned char c : in)
+    n += c & 1u;
+  return n;
+}
+
+TEST(HugePages, PopulateFaultsInTheWholePagesOfARange) {
+  const size_t bytes = size_t(1) << 20;
+  void* m = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(m, MAP_FAILED);
+  madvise(m, bytes, MADV_NOHUGEPAGE); // (so that residency is counted in 4 KiB pages)
+  auto* c = static_cast<char*>(m);
+  // Kernels before 5.14 have no MADV_POPULATE_WRITE: populate() is then advice
+  // that does nothing, which is what it promises there.
+  if (madvise(c + bytes - 4096, 4096, 23) != 0)
+    GTEST_SKIP() << "no MADV_POPULATE_WRITE on this kernel";
+  ASSERT_EQ(resident_pages(c, bytes), 1u);
+  // Below 64 KiB it leaves the range alone.
+  relupkit::detail::populate(c, 60 * 1024);
+  EXPECT_EQ(resident_pages(c, bytes), 1u);
+  // Otherwise every whole page inside the range, and only those: the range
+  // starts 100 bytes into page 1 and ends 100 bytes into page 40.
+  relupkit::detail::populate(c + 4096 + 100, 39 * 4096);
+  std::vector<unsigned char> in(bytes / 4096);
+  ASSERT_EQ(mincore(c, bytes, in.data()), 0);
+  for (size_t i = 0; i < in.size(); ++i)
+    EXPECT_EQ(in[i] & 1u, (i >= 2 && i < 40) || i == in.size() - 1 ? 1u : 0u) << "page " << i;
+  // What it faulted in reads as zeros and takes writes.
+  for (size_t i = 2 * 4096; i < 40 * 4096; i += 512)
+    ASSERT_EQ(c[i], 0);
+  c[5 * 4096] = 'x';
+  EXPECT_EQ(c[5 * 4096], 'x');
+  munmap(m, bytes);
+}
+#endif
 
 TEST(Arena, ExpectStartsLargeInputsAtAHugePage) {
   Arena small;
