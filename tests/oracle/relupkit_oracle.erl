@@ -1054,7 +1054,7 @@ gen_file_of(Family, I, Dir, Terms, Tries) ->
     Body = [[Text, ws(), ".", term_end(K =:= N)] || {K, Text} <- lists:zip(lists:seq(1, N), Texts)],
     Chars = lists:flatten([Coding, Lead, Body]),
     Bin = unicode:characters_to_binary(Chars),
-    File = filename:join(Dir, io_lib:format("~s-~4..0b.term", [Family, I])),
+    File = filename:join(Dir, io_lib:format("~s-~6..0b.term", [Family, I])), % (~4..0b gave **** from 10,000 on)
     ok = file:write_file(File, Bin),
     case consult(File) of
         {ok, Read} ->
@@ -1266,7 +1266,8 @@ summarize(Name, Results, CheckNames) ->
 %% OTP's bytes or a text that reads back is fine.
 check_inputs(Name, Dir, Inputs0) ->
     Inputs = lists:zip(lists:seq(1, length(Inputs0)), [norm_input(In) || In <- Inputs0]),
-    Files = [{lists:flatten(filename:join(Dir, io_lib:format("~4..0b", [I]))), L, B, O}
+    Width = max(4, length(integer_to_list(length(Inputs)))),
+    Files = [{lists:flatten(filename:join(Dir, io_lib:format("~*..0b", [Width, I]))), L, B, O}
              || {I, {L, B, O}} <- Inputs],
     lists:foreach(fun({F, _, B, _}) -> ok = file:write_file(F, B) end, Files),
     Oracle = [{F, L, B, O, oracle(F)} || {F, L, B, O} <- Files],
@@ -1767,7 +1768,10 @@ is_term_file(F) ->
 
 check_term_files(Name, Files) ->
     Dir = fresh_dir(Name),
-    Copies = [{lists:flatten(filename:join(Dir, io_lib:format("~3..0b-~s", [I, filename:basename(F)]))), F}
+    %% Numbered as wide as the count needs, so that files with the same name
+    %% (rebar.config, ...) get copies of their own however many there are.
+    Width = max(3, length(integer_to_list(length(Files)))),
+    Copies = [{lists:flatten(filename:join(Dir, io_lib:format("~*..0b-~s", [Width, I, filename:basename(F)]))), F}
               || {I, F} <- lists:zip(lists:seq(1, length(Files)), Files)],
     lists:foreach(fun({C, F}) -> {ok, _} = file:copy(F, C) end, Copies),
     R1 = run_relupkit([{C, ""} || {C, _} <- Copies], "fmt"),
