@@ -20,6 +20,18 @@
 //                time includes starting the thread and waiting for it to
 //                finish (the interning taken off the walk's path, as the
 //                redesign in docs/ast.md would take it);
+//   tape         walk+intern building a tape (simdjson's form of a parse
+//                result) instead of the walk's plain values: one 8-byte word
+//                per token, its byte offset and, for an atom, its id; each
+//                `{`/`[` and its `}`/`]` hold each other's index, matched with
+//                a stack. The least an AST on a tape (the redesign in
+//                docs/ast.md) would do for this file, without spans' ends,
+//                integers' values or errors;
+//   tape|intern  the same with the interning on a second thread, as in
+//                walk|intern: the ids written into the tape;
+//   tape|intern,apart  the same, the ids written to an array of their own by
+//                occurrence (the tape's atom words hold occurrence numbers),
+//                so that the two threads do not write the same cache lines;
 //   relupkit     parse_document(), the whole parse to AST.
 //
 // The skeleton understands what a systools relup is made of: bare atoms,
@@ -100,15 +112,39 @@ template <uint32_t (*Bits16)(const char*)> uint64_t mask64(const char* p) {
 uint64_t name_mask(const char* p) { return mask64<relupkit::parse::detail::name_bits16>(p); }
 uint64_t white_mask(const char* p) { return mask64<relupkit::parse::detail::white_bits16>(p); }
 
-enum class Mode { Masks, Walk, Hash, Intern };
+enum class Mode { Masks, Walk, Hash, Intern, Tape };
+
+/// Tape words: the token's offset in the high 32 bits; in the low 32, an
+/// atom's id, or the byte of any other token with (brackets) the index of
+/// the bracket that matches it above it.
+constexpr int kTapeIndexShift = 8;
+uint64_t tape_word(size_t at, uint64_t low) { return uint64_t(at) << 32 | low; }
+
+/// Tape words for a token other than a bare atom (see tape_word): pushed to
+/// `out`, an open bracket's index kept on `open` until its close.
+void tape_other(std::vector<uint64_t>& out, std::vector<uint32_t>& open, size_t at, char c) {
+  const auto byte = static_cast<unsigned char>(c);
+  if (c == '{' || c == '[') {
+    open.push_back(static_cast<uint32_t>(out.size()));
+    out.push_back(tape_word(at, byte));
+  } else if ((c == '}' || c == ']') && !open.empty()) {
+    const uint32_t o = open.back();
+    open.pop_back();
+    out[o] |= uint64_t(out.size()) << kTapeIndexShift;
+    out.push_back(tape_word(at, byte | uint64_t(o) << kTapeIndexShift));
+  } else {
+    out.push_back(tape_word(at, byte));
+  }
+}
 
 /// The block walk over [base, base + n) (64 readable bytes past the end):
 /// every token start found from the block masks; `atom(text, bytes)` for each
-/// bare atom, its end found in the mask (or past the block); one value pushed
-/// to `out` for any other token. With `CountOnly`, only counts the token
+/// bare atom, its end found in the mask (or past the block); `other(offset,
+/// byte)` for any other token. With `CountOnly`, only counts the token
 /// starts (masks). Returns the count, or out's size.
-template <bool CountOnly, typename OnAtom>
-uint64_t walk_blocks(const char* base, size_t n, std::vector<uint64_t>& out, OnAtom&& atom) {
+template <bool CountOnly, typename OnAtom, typename OnOther>
+uint64_t walk_blocks(
+    const char* base, size_t n, std::vector<uint64_t>& out, OnAtom&& atom, OnOther&& other) {
   uint64_t sum = 0, prev_name = 0;
   size_t resume = 0; // inside a comment or a quoted text until here
   for (size_t b = 0; b < n; b += 64) {
@@ -143,9 +179,9 @@ uint64_t walk_blocks(const char* base, size_t n, std::vector<uint64_t>& out, OnA
         const char stop = c == '%' ? '\n' : c;
         const void* e = std::memchr(base + at + 1, stop, n - at - 1);
         resume = e != nullptr ? static_cast<size_t>(static_cast<const char*>(e) - base) + 1 : n;
-        out.push_back(static_cast<unsigned char>(c));
+        other(at, c);
       } else {
-        out.push_back(static_cast<unsigned char>(c));
+        other(at, c);
       }
     }
   }
@@ -161,25 +197,46 @@ uint64_t skeleton(const char* base,
                   std::vector<uint64_t>& out,
                   AtomTable* table,
                   std::vector<AtomText>* atoms) {
+  const auto plain = [&out](size_t, char c) { out.push_back(static_cast<unsigned char>(c)); };
   if (mode == Mode::Masks)
-    return walk_blocks<true>(base, n, out, [](const char*, uint32_t) {});
-  return walk_blocks<false>(base, n, out, [&](const char* text, uint32_t bytes) {
-    if (mode == Mode::Walk) {
-      out.push_back(bytes);
-      if (atoms != nullptr)
-        atoms->push_back({text, bytes});
-    } else if (mode == Mode::Hash) {
-      out.push_back(AtomTable::hash(text, bytes));
-    } else {
-      out.push_back(table->intern(std::string_view(text, bytes), bytes).id);
-    }
-  });
+    return walk_blocks<true>(
+        base, n, out, [](const char*, uint32_t) {}, plain);
+  if (mode == Mode::Tape) {
+    std::vector<uint32_t> open;
+    walk_blocks<false>(
+        base, n, out,
+        [&](const char* text, uint32_t bytes) {
+          out.push_back(tape_word(static_cast<size_t>(text - base),
+                                  table->intern(std::string_view(text, bytes), bytes).id));
+        },
+        [&](size_t at, char c) { tape_other(out, open, at, c); });
+    return out.size();
+  }
+  return walk_blocks<false>(
+      base, n, out,
+      [&](const char* text, uint32_t bytes) {
+        if (mode == Mode::Walk) {
+          out.push_back(bytes);
+          if (atoms != nullptr)
+            atoms->push_back({text, bytes});
+        } else if (mode == Mode::Hash) {
+          out.push_back(AtomTable::hash(text, bytes));
+        } else {
+          out.push_back(table->intern(std::string_view(text, bytes), bytes).id);
+        }
+      },
+      plain);
 }
 
 /// walk|intern: the walk on this thread, the interning on another, joined by a
 /// single-producer single-consumer ring. The ids land in `out` where the walk
 /// left a place for them. Returns what skeleton() returns.
-uint64_t pipelined(const char* base, size_t n, std::vector<uint64_t>& out, AtomTable& table) {
+uint64_t pipelined(const char* base,
+                   size_t n,
+                   std::vector<uint64_t>& out,
+                   AtomTable& table,
+                   bool tape,
+                   uint32_t* apart = nullptr) {
   struct Job {
     const char* text;
     uint32_t bytes;
@@ -187,12 +244,19 @@ uint64_t pipelined(const char* base, size_t n, std::vector<uint64_t>& out, AtomT
   };
   constexpr size_t kRing = 1 << 14, kBatch = 1024;
   std::vector<Job> ring(kRing);
-  std::atomic<size_t> head{0}, tail{0};
-  std::atomic<bool> done{false};
+  // Each on a cache line of its own, away from the walk's locals, which the
+  // other thread must not read either (it takes copies): a variable it read
+  // per atom on a line the walk wrote made walk|intern 4-10 times slower.
+  alignas(64) std::atomic<size_t> head{0};
+  alignas(64) std::atomic<size_t> tail{0};
+  alignas(64) std::atomic<bool> done{false};
+  alignas(64) char fence[1] = {};
+  static_cast<void>(fence);
   uint64_t* slots = nullptr; // out's data, once sized (the walk only appends)
   out.reserve(n / 4);
   slots = out.data();
-  std::thread worker([&] {
+  Job* const jobs = ring.data();
+  std::thread worker([&head, &tail, &done, &table, jobs, slots, base, tape, apart] {
     size_t t = 0;
     for (;;) {
       const size_t h = head.load(std::memory_order_acquire);
@@ -203,8 +267,12 @@ uint64_t pipelined(const char* base, size_t n, std::vector<uint64_t>& out, AtomT
         continue;
       }
       for (; t != h; ++t) {
-        const Job& j = ring[t & (kRing - 1)];
-        slots[j.pos] = table.intern(std::string_view(j.text, j.bytes), j.bytes).id;
+        const Job& j = jobs[t & (kRing - 1)];
+        const uint32_t id = table.intern(std::string_view(j.text, j.bytes), j.bytes).id;
+        if (apart != nullptr)
+          apart[j.pos] = id;
+        else
+          slots[j.pos] = tape ? tape_word(static_cast<size_t>(j.text - base), id) : id;
         if ((t & (kBatch - 1)) == kBatch - 1)
           tail.store(t + 1, std::memory_order_release);
       }
@@ -212,17 +280,31 @@ uint64_t pipelined(const char* base, size_t n, std::vector<uint64_t>& out, AtomT
     }
   });
   size_t h = 0, tail_seen = 0;
-  walk_blocks<false>(base, n, out, [&](const char* text, uint32_t bytes) {
-    if (h - tail_seen == kRing) {
-      while (h - (tail_seen = tail.load(std::memory_order_acquire)) == kRing)
-        std::this_thread::yield();
-    }
-    ring[h & (kRing - 1)] = Job{text, bytes, static_cast<uint32_t>(out.size())};
-    out.push_back(0); // its id, when the other thread has it
-    ++h;
-    if ((h & (kBatch - 1)) == 0)
-      head.store(h, std::memory_order_release);
-  });
+  std::vector<uint32_t> open;
+  walk_blocks<false>(
+      base, n, out,
+      [&](const char* text, uint32_t bytes) {
+        if (h - tail_seen == kRing) {
+          while (h - (tail_seen = tail.load(std::memory_order_acquire)) == kRing)
+            std::this_thread::yield();
+        }
+        if (apart != nullptr) { // the atom's occurrence number; its id goes to apart[]
+          ring[h & (kRing - 1)] = Job{text, bytes, static_cast<uint32_t>(h)};
+          out.push_back(tape_word(static_cast<size_t>(text - base), h));
+        } else {
+          ring[h & (kRing - 1)] = Job{text, bytes, static_cast<uint32_t>(out.size())};
+          out.push_back(0); // its id, when the other thread has it
+        }
+        ++h;
+        if ((h & (kBatch - 1)) == 0)
+          head.store(h, std::memory_order_release);
+      },
+      [&](size_t at, char c) {
+        if (tape)
+          tape_other(out, open, at, c);
+        else
+          out.push_back(static_cast<unsigned char>(c));
+      });
   head.store(h, std::memory_order_release);
   done.store(true, std::memory_order_release);
   worker.join();
@@ -231,6 +313,34 @@ uint64_t pipelined(const char* base, size_t n, std::vector<uint64_t>& out, AtomT
     std::exit(1);
   }
   return out.size();
+}
+
+/// Whether `tape` is walk+intern's `ids` as a tape: the same atom ids and
+/// tokens, at offsets that hold them, each bracket pointing at its match.
+bool tape_matched(const char* base,
+                  const std::vector<uint64_t>& tape,
+                  const std::vector<uint64_t>& ids) {
+  if (tape.size() != ids.size())
+    return false;
+  for (size_t i = 0; i < tape.size(); ++i) {
+    const auto low = static_cast<uint32_t>(tape[i]);
+    const char c = base[tape[i] >> 32];
+    if (c >= 'a' && c <= 'z') {
+      if (low != ids[i])
+        return false;
+      continue;
+    }
+    if (static_cast<unsigned char>(c) != (low & 0xFF) || ids[i] != (low & 0xFF))
+      return false;
+    if (c == '{' || c == '[' || c == '}' || c == ']') {
+      const size_t m = low >> kTapeIndexShift;
+      const char want = c == '{' ? '}' : c == '[' ? ']' : c == '}' ? '{' : '[';
+      if (m >= tape.size() || base[tape[m] >> 32] != want ||
+          (static_cast<uint32_t>(tape[m]) >> kTapeIndexShift) != i)
+        return false;
+    }
+  }
+  return true;
 }
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
@@ -285,7 +395,7 @@ int main(int argc, char** argv) {
   uint64_t sink = 0;
   size_t distinct_walk = 0, distinct_list = 0;
   const auto row = [&](const char* what, double s) {
-    fmt::print("{:<14} {:8.1f} ms {:8.0f} MB/s\n", what, s * 1e3, static_cast<double>(n) / s / 1e6);
+    fmt::print("{:<18} {:8.1f} ms {:8.0f} MB/s\n", what, s * 1e3, static_cast<double>(n) / s / 1e6);
   };
   std::vector<uint64_t> none;
   const uint64_t tokens = skeleton(base, n, Mode::Masks, none, nullptr, nullptr);
@@ -318,10 +428,46 @@ int main(int argc, char** argv) {
   row("walk|intern", best_of([&] {
         out.clear();
         AtomTable table;
-        sink += pipelined(base, n, out, table);
+        sink += pipelined(base, n, out, table, false);
       }));
   if (out != serial_ids) { // the same values, ids included, as walk+intern's
     fmt::print(stderr, "relupkit_parse_floor: walk|intern differs from walk+intern\n");
+    return 1;
+  }
+  // The tape, on one thread and on two: the same words, every bracket matched.
+  std::vector<uint64_t> serial_tape;
+  row("tape", best_of([&] {
+        out.clear();
+        AtomTable table;
+        sink += skeleton(base, n, Mode::Tape, out, &table, nullptr);
+      }));
+  serial_tape = out;
+  // The same, with the ids kept apart by occurrence (out of the walk's cache
+  // lines); the tape's atom words hold occurrence numbers, replaced by the
+  // ids here, after the timing, to check them.
+  std::vector<uint32_t> apart(n / 4);
+  bool apart_same = true;
+  row("tape|intern,apart", best_of([&] {
+        out.clear();
+        AtomTable table;
+        sink += pipelined(base, n, out, table, true, apart.data());
+      }));
+  {
+    std::vector<uint64_t> patched = out;
+    for (uint64_t& w : patched) {
+      const char c = base[w >> 32];
+      if (c >= 'a' && c <= 'z')
+        w = (w & ~uint64_t{0xFFFFFFFF}) | apart[static_cast<uint32_t>(w)];
+    }
+    apart_same = patched == serial_tape;
+  }
+  row("tape|intern", best_of([&] {
+        out.clear();
+        AtomTable table;
+        sink += pipelined(base, n, out, table, true);
+      }));
+  if (out != serial_tape || !apart_same || !tape_matched(base, serial_tape, serial_ids)) {
+    fmt::print(stderr, "relupkit_parse_floor: the tapes differ, or a bracket is unmatched\n");
     return 1;
   }
   row("intern only", best_of([&] {
