@@ -415,7 +415,7 @@ TEST(ParserSplit, JoinsWhereThePartsFitAndReadsOnAloneElsewhere) {
       {"{a, b}", 2, false},
       {"{a, b}.{c, d}.", 2, false},
       {"%% coding: latin-1\n{'\xe9', \"\xe9\", b}.\n", 1, false}, // not split at all
-      {"{a, '\xc3\xa9', \"\xc3\xbc\xe2\x82\xac\"}.", 1, true}, // UTF-8 in the part
+      {"{a, '\xc3\xa9', \"\xc3\xbc\xe2\x82\xac\"}.", 1, true},    // UTF-8 in the part
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.text);
