@@ -1038,13 +1038,13 @@ valid_char_mod(V, N) ->
 %% Returns [#{file, terms, texts, expected}] after checking that file:consult
 %% reads every file back exactly (a generator bug stops the test).
 gen_files(Family, NFiles, Dir) ->
-    [gen_file(Family, I, Dir) || I <- lists:seq(1, NFiles)].
+    [gen_file(Family, serial(I, NFiles, 4), Dir) || I <- lists:seq(1, NFiles)].
 
-gen_file(Family, I, Dir) ->
+gen_file(Family, Serial, Dir) ->
     Terms = [gen_term(Family) || _ <- lists:seq(1, terms_per_file(Family))],
-    gen_file_of(Family, I, Dir, Terms, 8).
+    gen_file_of(Family, Serial, Dir, Terms, 8).
 
-gen_file_of(Family, I, Dir, Terms, Tries) ->
+gen_file_of(Family, Serial, Dir, Terms, Tries) ->
     put(latin1, false),
     Coding = wpick([{20, ""}, {2, "%% coding: utf-8\n"}, {1, "%% -*- coding: utf-8 -*-\n"},
                     {1, "%%coding:utf-8\n"}]),
@@ -1054,7 +1054,7 @@ gen_file_of(Family, I, Dir, Terms, Tries) ->
     Body = [[Text, ws(), ".", term_end(K =:= N)] || {K, Text} <- lists:zip(lists:seq(1, N), Texts)],
     Chars = lists:flatten([Coding, Lead, Body]),
     Bin = unicode:characters_to_binary(Chars),
-    File = filename:join(Dir, io_lib:format("~s-~6..0b.term", [Family, I])), % (~4..0b gave **** from 10,000 on)
+    File = filename:join(Dir, io_lib:format("~s-~s.term", [Family, Serial])),
     ok = file:write_file(File, Bin),
     case consult(File) of
         {ok, Read} ->
@@ -1065,14 +1065,14 @@ gen_file_of(Family, I, Dir, Terms, Tries) ->
                       expected => iolist_to_binary(Expected)};
                 false when Tries > 0 ->
                     report_generator_bug(File, Terms, Read),
-                    gen_file_of(Family, I, Dir, Terms, Tries - 1);
+                    gen_file_of(Family, Serial, Dir, Terms, Tries - 1);
                 false ->
                     error({generator_bug, File, reads_back_differently})
             end;
         {error, E} ->
             report_generator_bug(File, Terms, {error, E}),
             case Tries > 0 of
-                true -> gen_file_of(Family, I, Dir, Terms, Tries - 1);
+                true -> gen_file_of(Family, Serial, Dir, Terms, Tries - 1);
                 false -> error({generator_bug, File, E})
             end
     end.
@@ -1266,8 +1266,7 @@ summarize(Name, Results, CheckNames) ->
 %% OTP's bytes or a text that reads back is fine.
 check_inputs(Name, Dir, Inputs0) ->
     Inputs = lists:zip(lists:seq(1, length(Inputs0)), [norm_input(In) || In <- Inputs0]),
-    Width = max(4, length(integer_to_list(length(Inputs)))),
-    Files = [{lists:flatten(filename:join(Dir, io_lib:format("~*..0b", [Width, I]))), L, B, O}
+    Files = [{lists:flatten(filename:join(Dir, serial(I, length(Inputs), 4))), L, B, O}
              || {I, {L, B, O}} <- Inputs],
     lists:foreach(fun({F, _, B, _}) -> ok = file:write_file(F, B) end, Files),
     Oracle = [{F, L, B, O, oracle(F)} || {F, L, B, O} <- Files],
@@ -1766,12 +1765,16 @@ is_term_file(F) ->
                                              ".txt", ".boot", ".tar", ".gz", ".out", ".err", ".rc"])
         andalso filename:basename(F) =/= "start_erl.data".
 
+%% I zero-padded to MinWidth digits, or to as many as Count has: the names of
+%% Count numbered files stay distinct (~3..0b prints *** from 1,000 on).
+serial(I, Count, MinWidth) ->
+    io_lib:format("~*..0b", [max(MinWidth, length(integer_to_list(Count))), I]).
+
 check_term_files(Name, Files) ->
     Dir = fresh_dir(Name),
-    %% Numbered as wide as the count needs, so that files with the same name
-    %% (rebar.config, ...) get copies of their own however many there are.
-    Width = max(3, length(integer_to_list(length(Files)))),
-    Copies = [{lists:flatten(filename:join(Dir, io_lib:format("~*..0b-~s", [Width, I, filename:basename(F)]))), F}
+    %% Numbered, so that files with the same name (rebar.config, ...) get
+    %% copies of their own.
+    Copies = [{lists:flatten(filename:join(Dir, [serial(I, length(Files), 3), "-", filename:basename(F)])), F}
               || {I, F} <- lists:zip(lists:seq(1, length(Files)), Files)],
     lists:foreach(fun({C, F}) -> {ok, _} = file:copy(F, C) end, Copies),
     R1 = run_relupkit([{C, ""} || {C, _} <- Copies], "fmt"),
