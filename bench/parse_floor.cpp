@@ -244,14 +244,19 @@ uint64_t pipelined(const char* base,
   };
   constexpr size_t kRing = 1 << 14, kBatch = 1024;
   std::vector<Job> ring(kRing);
-  // Each on a cache line of its own, away from the walk's locals, which the
-  // other thread must not read either (it takes copies): a variable it read
-  // per atom on a line the walk wrote made walk|intern 4-10 times slower.
-  alignas(64) std::atomic<size_t> head{0};
-  alignas(64) std::atomic<size_t> tail{0};
-  alignas(64) std::atomic<bool> done{false};
-  alignas(64) char fence[1] = {};
-  static_cast<void>(fence);
+  // The ring's indices and end flag, each on a cache line of its own (the
+  // struct is whole lines, so no local of the walk's shares one), and
+  // nothing else of the walk's read by the other thread, which takes copies:
+  // one variable it read per atom on a line the walk wrote made walk|intern
+  // 4-10 times slower.
+  struct Shared {
+    alignas(64) std::atomic<size_t> head{0};
+    alignas(64) std::atomic<size_t> tail{0};
+    alignas(64) std::atomic<bool> done{false};
+  } shared;
+  std::atomic<size_t>& head = shared.head;
+  std::atomic<size_t>& tail = shared.tail;
+  std::atomic<bool>& done = shared.done;
   uint64_t* slots = nullptr; // out's data, once sized (the walk only appends)
   out.reserve(n / 4);
   slots = out.data();
